@@ -1,0 +1,1 @@
+"""Example sessions, installed as ``neuronet.examples`` for ``python -m neuronet demo``."""

@@ -1,0 +1,555 @@
+"""Activation functions by their Keras 3 names, each with its derivative written under it.
+
+Every activation ``f(x, **kwargs)`` takes an array and returns one of the same shape and
+dtype. Its derivative ``f_grad(x, y, grad_output, **kwargs)`` takes the input ``x``, the output
+``y = f(x)`` that the layer cached in its forward pass and ``grad_output = dL/dy``, and returns
+``dL/dx``. It reads ``y`` where the math allows (``tanh' = 1 - y^2``), so backward never reruns
+the forward pass. ``softmax`` and ``log_softmax`` mix the entries along ``axis``; their
+derivatives are vector-Jacobian products along that axis.
+
+At kinks the derivatives take TensorFlow's values, as Keras's default backend does: relu'(0) = 0,
+relu6'(0) = relu6'(6) = 0, leaky_relu'(0) = negative_slope, elu'(0) = alpha, selu'(0) = scale,
+hard_sigmoid'(+-3) = 0.
+
+``get`` turns a name, a config or a callable into the function; ``serialize`` gives its name;
+``gradient`` gives its derivative; ``register`` adds a user's activation with its derivative.
+"""
+
+import math
+
+from neuronet import backend
+from neuronet.backend import xp
+from neuronet.registry import Registry
+from neuronet.special import erfc
+
+ACTIVATIONS = Registry("activation", "keras.activations")
+_GRADIENTS = {}  # activation function -> its derivative
+
+
+def register(fn, grad, *names):
+    """Add an activation and its derivative under ``names`` (default: ``fn.__name__``).
+
+    The first name is the canonical one that ``serialize`` writes; the others are aliases.
+    A model saved with a registered activation loads wherever the same call has been made.
+
+    Args:
+        fn: the activation, ``fn(x, **kwargs) -> y``.
+        grad: its derivative, ``grad(x, y, grad_output, **kwargs) -> dL/dx``.
+        *names: the names to register it under.
+
+    Returns:
+        ``fn``, unchanged.
+    """
+    if not callable(fn) or not callable(grad):
+        raise TypeError(
+            f"register(fn, grad, *names) needs two callables, got fn={fn!r}, grad={grad!r}."
+        )
+    if not names:
+        if not hasattr(fn, "__name__"):
+            raise ValueError(f"{fn!r} has no __name__: pass the name(s) to register it under.")
+        names = (fn.__name__,)
+    # Check every name first, so that a clash leaves the registry as it was.
+    for name in names:
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"Activation names must be non-empty strings, got {name!r}.")
+        if name in ACTIVATIONS and ACTIVATIONS.lookup(name) is not fn:
+            raise ValueError(f"The activation name {name!r} is already registered.")
+    if _GRADIENTS.get(fn, grad) is not grad:
+        raise ValueError(f"{fn!r} is already registered with another derivative.")
+    ACTIVATIONS.add(fn, *names)
+    _GRADIENTS[fn] = grad
+    return fn
+
+
+def _derivative_of(fn, *names):
+    """Decorator for a built-in derivative: registers ``fn`` with it under ``names``."""
+
+    def decorate(grad):
+        register(fn, grad, *names)
+        return grad
+
+    return decorate
+
+
+def _as_float(x):
+    """``x`` as an ``xp`` array; lists and integer arrays become ``floatx()``, as in Keras."""
+    x = xp.asarray(x)
+    return x if x.dtype.kind == "f" else x.astype(backend.floatx())
+
+
+# Python floats, not NumPy scalars, everywhere below: they take the array's dtype, so float32
+# stays float32.
+
+# --- identity and classic squashing functions -------------------------------------------------
+
+
+def linear(x):
+    """Linear (pass-through) activation: returns ``x`` itself.
+
+    Formula:
+        linear(x) = x
+    """
+    return x
+
+
+@_derivative_of(linear)
+def linear_grad(x, y, grad_output):
+    return grad_output
+
+
+def sigmoid(x):
+    """Logistic sigmoid, computed without overflow for any ``x``.
+
+    Formula:
+        sigmoid(x) = 1 / (1 + exp(-x))
+    """
+    x = _as_float(x)
+    # exp of a non-positive number only: e^-|x| never overflows.
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+@_derivative_of(sigmoid)
+def sigmoid_grad(x, y, grad_output):
+    # sigmoid' = y (1 - y)
+    return grad_output * y * (1.0 - y)
+
+
+def tanh(x):
+    """Hyperbolic tangent.
+
+    Formula:
+        tanh(x) = (exp(x) - exp(-x)) / (exp(x) + exp(-x))
+    """
+    return xp.tanh(_as_float(x))
+
+
+@_derivative_of(tanh)
+def tanh_grad(x, y, grad_output):
+    # tanh' = 1 - y^2
+    return grad_output * (1.0 - y * y)
+
+
+def softsign(x):
+    """Softsign.
+
+    Formula:
+        softsign(x) = x / (|x| + 1)
+    """
+    x = _as_float(x)
+    return x / (xp.abs(x) + 1.0)
+
+
+@_derivative_of(softsign)
+def softsign_grad(x, y, grad_output):
+    # softsign' = 1 / (1 + |x|)^2. Equal to (1 - |y|)^2, but that loses the digits of a
+    # small derivative to cancellation when |y| is near 1.
+    denominator = xp.abs(x) + 1.0
+    return grad_output / (denominator * denominator)
+
+
+def exponential(x):
+    """Exponential activation.
+
+    Formula:
+        exponential(x) = exp(x)
+    """
+    return xp.exp(_as_float(x))
+
+
+@_derivative_of(exponential)
+def exponential_grad(x, y, grad_output):
+    # exp' = exp = y
+    return grad_output * y
+
+
+# --- the rectifier family -----------------------------------------------------------------------
+
+
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    """Rectified linear unit, with Keras's optional slope, ceiling and threshold.
+
+    Formula:
+        u = x * (x > threshold)                       (max(x, 0) when threshold == 0)
+        u = clip(u, 0, max_value)                     (when max_value is given)
+        relu(x) = u - negative_slope * max(threshold - x, 0)
+
+    Args:
+        x: input array.
+        negative_slope: slope below the threshold (0: flat).
+        max_value: the largest value returned; None for no ceiling.
+        threshold: values at or below it are damped (to 0, or by ``negative_slope``).
+    """
+    x = _as_float(x)
+    negative_slope, max_value, threshold = _relu_settings(negative_slope, max_value, threshold)
+    if negative_slope != 0.0 and max_value is None and threshold == 0:
+        return leaky_relu(x, negative_slope=negative_slope)
+    clip_max = max_value is not None
+    if threshold != 0:
+        # Keras's formula: for a negative threshold, values between it and 0 pass unchanged
+        # (negative) unless max_value also clips them at 0.
+        y = x * (x > threshold)
+    elif max_value == 6:
+        y = xp.clip(x, 0.0, 6.0)  # TensorFlow's relu6 op (its derivative is 0 at 6)
+        clip_max = False
+    else:
+        y = xp.maximum(x, 0.0)
+    if clip_max:
+        y = xp.clip(y, 0.0, max_value)
+    if negative_slope != 0.0:
+        y = y - negative_slope * xp.maximum(threshold - x, 0.0)
+    return y
+
+
+def _relu_settings(negative_slope, max_value, threshold):
+    # Python floats: a NumPy float64 scalar would turn a float32 result into float64.
+    max_value = None if max_value is None else float(max_value)
+    return float(negative_slope), max_value, float(threshold)
+
+
+@_derivative_of(relu)
+def relu_grad(x, y, grad_output, negative_slope=0.0, max_value=None, threshold=0.0):
+    # Mirrors relu step by step; each step's derivative is TensorFlow's.
+    negative_slope, max_value, threshold = _relu_settings(negative_slope, max_value, threshold)
+    if negative_slope != 0.0 and max_value is None and threshold == 0:
+        return leaky_relu_grad(x, y, grad_output, negative_slope=negative_slope)
+    clip_max = max_value is not None
+    if threshold != 0:
+        passes = x > threshold  # forward was: u = x * (x > threshold)
+    elif max_value == 6:
+        passes = (x > 0) & (x < 6)  # forward was: relu6(x)
+        clip_max = False
+    else:
+        passes = x > 0  # forward was: max(x, 0); 0 at x == 0
+    if clip_max:
+        # forward was: clip(u, 0, max_value), where u == x wherever `passes`; TensorFlow's
+        # clip lets the gradient through at both bounds.
+        passes = passes & (x >= 0) & (x <= max_value)
+    grad_input = grad_output * passes
+    if negative_slope != 0.0:
+        # forward was: - negative_slope * max(threshold - x, 0); 0 at x == threshold
+        grad_input = grad_input + (negative_slope * grad_output) * (x < threshold)
+    return grad_input
+
+
+def leaky_relu(x, negative_slope=0.2):
+    """Leaky rectifier.
+
+    Formula:
+        leaky_relu(x) = x if x > 0 else negative_slope * x
+
+    Args:
+        x: input array.
+        negative_slope: slope for ``x <= 0``.
+    """
+    x = _as_float(x)
+    return xp.where(x > 0, x, float(negative_slope) * x)
+
+
+@_derivative_of(leaky_relu)
+def leaky_relu_grad(x, y, grad_output, negative_slope=0.2):
+    # 1 for x > 0, negative_slope for x <= 0 (TensorFlow's value at 0).
+    return xp.where(x > 0, grad_output, float(negative_slope) * grad_output)
+
+
+def relu6(x):
+    """Rectifier capped at 6.
+
+    Formula:
+        relu6(x) = min(max(x, 0), 6)
+    """
+    return xp.clip(_as_float(x), 0.0, 6.0)
+
+
+@_derivative_of(relu6)
+def relu6_grad(x, y, grad_output):
+    # 1 strictly between 0 and 6, 0 elsewhere including both kinks.
+    return grad_output * ((x > 0) & (x < 6))
+
+
+def elu(x, alpha=1.0):
+    """Exponential linear unit.
+
+    Formula:
+        elu(x) = x if x > 0 else alpha * (exp(x) - 1)
+
+    Args:
+        x: input array.
+        alpha: the value ``elu`` tends to as ``x -> -inf`` is ``-alpha``.
+    """
+    x = _as_float(x)
+    # expm1 keeps the digits of exp(x) - 1 near 0; min(x, 0) keeps exp from overflowing for
+    # the positive entries, which `where` takes from the other branch anyway.
+    return xp.where(x > 0, x, float(alpha) * xp.expm1(xp.minimum(x, 0.0)))
+
+
+@_derivative_of(elu)
+def elu_grad(x, y, grad_output, alpha=1.0):
+    # elu' = 1 for x > 0, alpha * exp(x) = y + alpha for x <= 0 (alpha at 0, as TensorFlow).
+    return xp.where(x > 0, grad_output, grad_output * (y + float(alpha)))
+
+
+# Klambauer et al. 2017, to TensorFlow's digits; scale * alpha is written out, not multiplied.
+_SELU_SCALE = 1.0507009873554804934193349852946
+_SELU_SCALE_ALPHA = 1.7580993408473768599402175208123  # alpha = 1.6732632423543772848...
+
+
+def selu(x):
+    """Scaled exponential linear unit with Keras's constants.
+
+    Formula:
+        selu(x) = scale * x if x > 0 else scale * alpha * (exp(x) - 1)
+        alpha = 1.6732632423543772848..., scale = 1.0507009873554804934...
+    """
+    x = _as_float(x)
+    negative = _SELU_SCALE_ALPHA * xp.expm1(xp.minimum(x, 0.0))
+    return xp.where(x > 0, _SELU_SCALE * x, negative)
+
+
+@_derivative_of(selu)
+def selu_grad(x, y, grad_output):
+    # selu' = scale for x >= 0 (TensorFlow's value at 0), y + scale * alpha for x < 0.
+    return xp.where(x < 0, grad_output * (y + _SELU_SCALE_ALPHA), grad_output * _SELU_SCALE)
+
+
+# --- smooth rectifiers ----------------------------------------------------------------------
+
+
+def softplus(x):
+    """Softplus, computed without overflow for any ``x``.
+
+    Formula:
+        softplus(x) = log(exp(x) + 1) = max(x, 0) + log(1 + exp(-|x|))
+    """
+    x = _as_float(x)
+    return xp.maximum(x, 0.0) + xp.log1p(xp.exp(-xp.abs(x)))
+
+
+@_derivative_of(softplus)
+def softplus_grad(x, y, grad_output):
+    # softplus' = sigmoid(x) = 1 - exp(-y), since exp(y) = 1 + exp(x); -expm1(-y) keeps the
+    # digits when y is tiny (x very negative).
+    return grad_output * -xp.expm1(-y)
+
+
+def silu(x):
+    """SiLU, also called swish.
+
+    Formula:
+        silu(x) = x * sigmoid(x)
+    """
+    x = _as_float(x)
+    return x * sigmoid(x)
+
+
+@_derivative_of(silu, "silu", "swish")
+def silu_grad(x, y, grad_output):
+    # silu' = s + x s (1 - s) with s = sigmoid(x); s = y / x is undefined at 0, so recompute.
+    s = sigmoid(x)
+    return grad_output * (s * (1.0 + x * (1.0 - s)))
+
+
+def mish(x):
+    """Mish.
+
+    Formula:
+        mish(x) = x * tanh(softplus(x))
+    """
+    x = _as_float(x)
+    return x * xp.tanh(softplus(x))
+
+
+@_derivative_of(mish)
+def mish_grad(x, y, grad_output):
+    # mish' = t + x (1 - t^2) sigmoid(x), t = tanh(softplus(x)); y / x fails at 0.
+    t = xp.tanh(softplus(x))
+    return grad_output * (t + x * (1.0 - t * t) * sigmoid(x))
+
+
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)  # 0.7978845608028654, Keras's constant
+_GELU_CUBIC = 0.044715
+_ONE_OVER_SQRT_2 = 1.0 / math.sqrt(2.0)
+_ONE_OVER_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+def gelu(x, approximate=False):
+    """Gaussian error linear unit: ``x`` times the standard normal CDF of ``x``.
+
+    Formula:
+        exact:       gelu(x) = 0.5 x (1 + erf(x / sqrt(2))) = 0.5 x erfc(-x / sqrt(2))
+        approximate: gelu(x) = 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))
+
+    Args:
+        x: input array.
+        approximate: use the tanh approximation instead of the exact erf form.
+    """
+    x = _as_float(x)
+    if approximate:
+        inner = _SQRT_2_OVER_PI * (x + _GELU_CUBIC * (x * x * x))
+        return 0.5 * x * (1.0 + xp.tanh(inner))
+    # erfc(-z) rather than 1 + erf(z): no cancellation in the left tail.
+    return 0.5 * x * erfc(-_ONE_OVER_SQRT_2 * x)
+
+
+@_derivative_of(gelu)
+def gelu_grad(x, y, grad_output, approximate=False):
+    if approximate:
+        # d/dx 0.5 x (1 + t) = 0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2)
+        x_squared = x * x
+        t = xp.tanh(_SQRT_2_OVER_PI * (x + _GELU_CUBIC * (x_squared * x)))
+        d_inner = _SQRT_2_OVER_PI * (1.0 + (3.0 * _GELU_CUBIC) * x_squared)
+        return grad_output * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * d_inner)
+    # gelu' = Phi(x) + x phi(x), the normal CDF plus x times its density.
+    cdf = 0.5 * erfc(-_ONE_OVER_SQRT_2 * x)
+    density = _ONE_OVER_SQRT_2PI * xp.exp(-0.5 * (x * x))
+    return grad_output * (cdf + x * density)
+
+
+# --- piecewise-linear approximations -----------------------------------------------------------
+
+
+def hard_sigmoid(x):
+    """Hard sigmoid, Keras 3's definition (Keras 2 used ``clip(0.2 x + 0.5, 0, 1)``).
+
+    Formula:
+        hard_sigmoid(x) = relu6(x + 3) / 6 = 0 for x <= -3, 1 for x >= 3, x / 6 + 0.5 between
+    """
+    x = _as_float(x)
+    return xp.clip(x + 3.0, 0.0, 6.0) / 6.0
+
+
+@_derivative_of(hard_sigmoid)
+def hard_sigmoid_grad(x, y, grad_output):
+    # forward was: relu6(x + 3) / 6, whose derivative is 0 at both kinks.
+    shifted = x + 3.0
+    return (grad_output / 6.0) * ((shifted > 0) & (shifted < 6))
+
+
+def hard_silu(x):
+    """Hard SiLU, also called hard swish.
+
+    Formula:
+        hard_silu(x) = x * hard_sigmoid(x) = 0 for x <= -3, x for x >= 3, x (x + 3) / 6 between
+    """
+    x = _as_float(x)
+    return x * hard_sigmoid(x)
+
+
+@_derivative_of(hard_silu, "hard_silu", "hard_swish")
+def hard_silu_grad(x, y, grad_output):
+    # product rule: hard_sigmoid(x) + x * hard_sigmoid'(x); 0 at -3 and 1 at 3.
+    shifted = x + 3.0
+    slope = (x / 6.0) * ((shifted > 0) & (shifted < 6))  # x * hard_sigmoid'(x)
+    return grad_output * (xp.clip(shifted, 0.0, 6.0) / 6.0 + slope)
+
+
+# --- normalising activations: they mix the entries along `axis` --------------------------------
+
+
+def softmax(x, axis=-1):
+    """Softmax along ``axis``: nonnegative entries that sum to 1.
+
+    Formula:
+        softmax(x)_i = exp(x_i - m) / sum_j exp(x_j - m),  m = max_j x_j
+
+    Subtracting the maximum changes nothing mathematically and keeps exp from overflowing.
+
+    Args:
+        x: input array.
+        axis: the axis (an int, a tuple of ints, or None for all) the entries are mixed over.
+    """
+    x = _as_float(x)
+    e = xp.exp(x - xp.max(x, axis=axis, keepdims=True))
+    return e / xp.sum(e, axis=axis, keepdims=True)
+
+
+@_derivative_of(softmax)
+def softmax_grad(x, y, grad_output, axis=-1):
+    # The Jacobian is diag(y) - y y^T, so the vector-Jacobian product is y * (g - <g, y>).
+    return y * (grad_output - xp.sum(grad_output * y, axis=axis, keepdims=True))
+
+
+def log_softmax(x, axis=-1):
+    """Logarithm of the softmax along ``axis``, without computing the softmax first.
+
+    Formula:
+        log_softmax(x)_i = (x_i - m) - log(sum_j exp(x_j - m)),  m = max_j x_j
+
+    Args:
+        x: input array.
+        axis: the axis (an int, a tuple of ints, or None for all) the entries are mixed over.
+    """
+    x = _as_float(x)
+    shifted = x - xp.max(x, axis=axis, keepdims=True)
+    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+
+
+@_derivative_of(log_softmax)
+def log_softmax_grad(x, y, grad_output, axis=-1):
+    # The Jacobian is I - 1 softmax^T, so the vector-Jacobian product is g - exp(y) sum(g).
+    return grad_output - xp.exp(y) * xp.sum(grad_output, axis=axis, keepdims=True)
+
+
+# --- lookup ---------------------------------------------------------------------------------
+
+
+def get(identifier):
+    """The activation function an identifier names, as ``keras.activations.get``.
+
+    Args:
+        identifier: None (gives ``linear``), a registered name (``"relu"``), a config from
+            ``serialize`` or Keras's files, or a callable (returned as is).
+
+    Raises:
+        UnknownIdentifierError: an unknown name, with the closest known one suggested.
+        ValueError: anything else.
+    """
+    if identifier is None:
+        return linear
+    if isinstance(identifier, str):
+        return ACTIVATIONS.lookup(identifier)
+    fn = deserialize(identifier) if isinstance(identifier, dict) else identifier
+    if callable(fn):
+        return fn
+    raise ValueError(
+        f"Could not interpret activation function identifier: {identifier!r}. Expected None, "
+        "a name such as 'relu', a serialized activation (dict) or a callable."
+    )
+
+
+def serialize(fn):
+    """The name of a registered activation (``"tanh"``); the canonical one for an alias."""
+    return ACTIVATIONS.serialize(fn)
+
+
+def deserialize(config, custom_objects=None):
+    """The activation described by ``config``: a name or a Keras 2/3 serialized dict.
+
+    Args:
+        config: a name or a dict, as ``serialize`` or Keras writes it.
+        custom_objects: optional dict of name -> function consulted before the registry.
+    """
+    return ACTIVATIONS.deserialize(config, custom_objects)
+
+
+def name_of(fn):
+    """The canonical name of a registered activation (``"sigmoid"``), or None."""
+    return ACTIVATIONS.name_of(fn)
+
+
+def gradient(fn):
+    """The derivative ``grad(x, y, grad_output, **kwargs)`` of an activation (or its name).
+
+    Raises:
+        ValueError: ``fn`` was not registered with a derivative.
+    """
+    if isinstance(fn, str):
+        fn = get(fn)
+    try:
+        return _GRADIENTS[fn]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"No derivative is known for the activation {fn!r}. Register it with "
+            "neuronet.activations.register(fn, grad, 'name'), where grad(x, y, grad_output) "
+            "returns the gradient with respect to x."
+        ) from None

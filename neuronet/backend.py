@@ -1,0 +1,127 @@
+"""The array namespace and the numeric settings every other module reads.
+
+All array math in neuronet goes through ``xp``: NumPy by default, CuPy when the environment
+variable ``NEURONET_BACKEND=cupy`` is set before import. Settings mirror Keras's
+``keras.backend``: ``floatx()`` (float32 by default), ``epsilon()`` (1e-7), and
+``set_random_seed(seed)``, which makes weights, shuffling and dropout reproducible.
+"""
+
+import os
+import random as _py_random
+
+import numpy as np
+
+from neuronet.errors import UnknownIdentifierError
+
+_BACKEND = os.environ.get("NEURONET_BACKEND", "numpy").strip().lower() or "numpy"
+if _BACKEND == "numpy":
+    xp = np
+elif _BACKEND == "cupy":
+    import cupy as xp  # noqa: F401  (optional extra "gpu")
+else:
+    raise UnknownIdentifierError(
+        f"NEURONET_BACKEND={_BACKEND!r} is not a backend neuronet has; use 'numpy' or 'cupy'."
+    )
+
+_FLOATX = "float32"
+_EPSILON = 1e-7
+_FLOAT_TYPES = ("float16", "float32", "float64")
+
+
+def backend():
+    """The name of the array library in use: ``'numpy'`` or ``'cupy'``."""
+    return _BACKEND
+
+
+def floatx():
+    """The default float type of weights and data, as a string (``'float32'``)."""
+    return _FLOATX
+
+
+def set_floatx(value):
+    """Set the default float type (``'float16'``, ``'float32'`` or ``'float64'``).
+
+    Layers built and optimizers created afterwards use it; existing weights keep theirs.
+    """
+    global _FLOATX
+    value = str(np.dtype(value)) if not isinstance(value, str) else value
+    if value not in _FLOAT_TYPES:
+        raise ValueError(f"Unknown floatx type {value!r}; expected one of {_FLOAT_TYPES}.")
+    _FLOATX = value
+
+
+def epsilon():
+    """The fuzz factor used to keep logs and divisions finite (1e-7, as in Keras)."""
+    return _EPSILON
+
+
+def set_epsilon(value):
+    """Set the fuzz factor returned by ``epsilon()``."""
+    global _EPSILON
+    _EPSILON = float(value)
+
+
+def to_numpy(array):
+    """Return ``array`` as a NumPy array (copying it off the GPU under CuPy)."""
+    if _BACKEND == "cupy" and isinstance(array, xp.ndarray):
+        return xp.asnumpy(array)
+    return np.asarray(array)
+
+
+def as_float_array(value, dtype=None):
+    """Return ``value`` as an ``xp`` array of ``dtype`` (``floatx()`` by default)."""
+    return xp.asarray(value, dtype=dtype or _FLOATX)
+
+
+# --- randomness -------------------------------------------------------------------------------
+# One NumPy Generator feeds initializers, shuffling and dropout, so that one seed fixes a run.
+_GENERATOR = np.random.default_rng()
+
+
+def set_random_seed(seed):
+    """Seed every source of randomness neuronet uses, like ``keras.utils.set_random_seed``.
+
+    The same seed gives bit-identical initial weights, shuffling order, dropout masks and hence
+    training, run to run and process to process. Python's ``random`` and NumPy's legacy global
+    state are seeded too, as Keras does, for user code that relies on them.
+    """
+    global _GENERATOR
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
+        raise ValueError(f"Expected `seed` to be an integer, got {seed!r}.")
+    _GENERATOR = np.random.default_rng(int(seed))
+    _py_random.seed(int(seed))
+    np.random.seed(int(seed) % 2**32)
+
+
+def generator():
+    """The NumPy Generator that neuronet draws from (reseeded by ``set_random_seed``)."""
+    return _GENERATOR
+
+
+def make_generator(seed=None):
+    """A Generator for an object with its own ``seed`` argument, or the shared one for None."""
+    if seed is None:
+        return _GENERATOR
+    return np.random.default_rng(int(seed))
+
+
+# --- unique names -----------------------------------------------------------------------------
+_UIDS = {}
+
+
+def get_uid(prefix):
+    """Return 0 the first time ``prefix`` is seen, then 1, 2, ... (Keras's naming counter)."""
+    count = _UIDS.get(prefix, -1) + 1
+    _UIDS[prefix] = count
+    return count
+
+
+def unique_name(prefix):
+    """``prefix``, then ``prefix_1``, ``prefix_2``, ...: Keras's automatic layer names."""
+    uid = get_uid(prefix)
+    return prefix if uid == 0 else f"{prefix}_{uid}"
+
+
+def clear_session():
+    """Reset automatic names (``dense``, ``dense_1``, ...) as ``keras.backend.clear_session``."""
+    _UIDS.clear()

@@ -1,0 +1,73 @@
+"""LambdaCallback: a callback made of plain functions, for one-off hooks."""
+
+from neuronet.callbacks.callback import Callback
+from neuronet.errors import check_kwargs
+
+# Every hook a LambdaCallback can take, by keyword (Keras 3 accepts any Callback hook).
+_HOOKS = (
+    "on_epoch_begin",
+    "on_epoch_end",
+    "on_train_begin",
+    "on_train_end",
+    "on_train_batch_begin",
+    "on_train_batch_end",
+    "on_batch_begin",
+    "on_batch_end",
+    "on_test_begin",
+    "on_test_end",
+    "on_test_batch_begin",
+    "on_test_batch_end",
+    "on_predict_begin",
+    "on_predict_end",
+    "on_predict_batch_begin",
+    "on_predict_batch_end",
+)
+
+
+class LambdaCallback(Callback):
+    """Build a callback from functions, one per hook, called with the hook's arguments.
+
+    ``on_epoch_begin``/``on_epoch_end`` are called as ``f(epoch, logs)``; ``on_train_begin``/
+    ``on_train_end`` (and the test/predict begin and end hooks) as ``f(logs)``; the batch
+    hooks as ``f(batch, logs=logs)``. Hooks not given do nothing.
+
+    Args:
+        on_epoch_begin, on_epoch_end, on_train_begin, on_train_end, on_train_batch_begin,
+        on_train_batch_end: the functions for those hooks.
+        **kwargs: functions for any other hook, by its name (``on_test_end=f``).
+
+    >>> losses = []
+    >>> record = LambdaCallback(on_epoch_end=lambda epoch, logs: losses.append(logs["loss"]))
+    >>> record.on_epoch_end(0, {"loss": 0.25})
+    >>> losses
+    [0.25]
+    """
+
+    def __init__(
+        self,
+        on_epoch_begin=None,
+        on_epoch_end=None,
+        on_train_begin=None,
+        on_train_end=None,
+        on_train_batch_begin=None,
+        on_train_batch_end=None,
+        **kwargs,
+    ):
+        super().__init__()
+        check_kwargs("LambdaCallback", kwargs, _HOOKS)
+        hooks = {
+            "on_epoch_begin": on_epoch_begin,
+            "on_epoch_end": on_epoch_end,
+            "on_train_begin": on_train_begin,
+            "on_train_end": on_train_end,
+            "on_train_batch_begin": on_train_batch_begin,
+            "on_train_batch_end": on_train_batch_end,
+            **kwargs,
+        }
+        for name, function in hooks.items():
+            if function is None:
+                continue
+            if not callable(function):
+                raise TypeError(f"LambdaCallback's {name} must be callable, got {function!r}.")
+            # An instance attribute shadows the method: the hook calls the function directly.
+            setattr(self, name, function)

@@ -1,0 +1,147 @@
+"""Dense: the fully connected layer, ``activation(inputs @ kernel + bias)``."""
+
+from neuronet import activations, initializers, regularizers
+from neuronet.backend import xp
+from neuronet.errors import ShapeError
+from neuronet.layers.layer import Layer, format_shape, positive_int
+
+
+class Dense(Layer):
+    """Fully connected layer.
+
+    Args:
+        units: number of outputs.
+        activation: name or function applied to the result (None: linear).
+        use_bias: whether to add a bias vector.
+        kernel_initializer / bias_initializer: how weights start ('glorot_uniform', 'zeros').
+        kernel_regularizer / bias_regularizer: penalties on the weights, added to the loss.
+        activity_regularizer: penalty on the output, added to the loss.
+
+    Formula:
+        z = x @ kernel + bias        (kernel: (input_dim, units), as Keras stores it)
+        y = activation(z)
+
+    Backward (shapes for 2-D inputs x: (n, input_dim), y: (n, units)):
+        dz      = activation'(z) * dy          (n, units)
+        dkernel = x.T @ dz                     (input_dim, units)
+        dbias   = sum of dz over the batch     (units,)
+        dx      = dz @ kernel.T                (n, input_dim)
+
+    >>> layer = Dense(3, input_dim=2)
+    >>> layer(xp.ones((4, 2))).shape
+    (4, 3)
+    """
+
+    def __init__(
+        self,
+        units,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.units = positive_int(units, f"Dense '{self.name}' units")
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        if kernel_constraint is not None or bias_constraint is not None:
+            raise ValueError(
+                f"Dense '{self.name}': weight constraints are not supported by neuronet yet; "
+                "remove kernel_constraint/bias_constraint."
+            )
+        self._activation_grad = activations.gradient(self.activation)
+        self._linear = self.activation is activations.linear
+        self.kernel = None
+        self.bias = None
+
+    def build(self, input_shape):
+        if len(input_shape) < 2 or input_shape[-1] is None:
+            raise ShapeError(
+                f"Dense layer '{self.name}' needs inputs with a known last axis (features), "
+                f"got shape {format_shape(input_shape)}."
+            )
+        input_dim = int(input_shape[-1])
+        self.kernel = self.add_weight(
+            "kernel", (input_dim, self.units), self.kernel_initializer, self.kernel_regularizer
+        )
+        if self.use_bias:
+            self.bias = self.add_weight(
+                "bias", (self.units,), self.bias_initializer, self.bias_regularizer
+            )
+        self._set_built(input_shape)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def check_input_shape(self, input_shape):
+        if not self.built:
+            return
+        input_dim = self.kernel.shape[0]
+        if len(input_shape) < 2 or input_shape[-1] != input_dim:
+            raise self.incompatible_input(
+                tuple(input_shape),
+                f"It was built for {input_dim} features (last axis) but received "
+                f"{input_shape[-1] if len(input_shape) else 'a scalar'}.",
+            )
+
+    def forward(self, inputs, training=False):
+        z = inputs @ self.kernel.value
+        if self.use_bias:
+            z += self.bias.value
+        outputs = z if self._linear else self.activation(z)
+        self._cache = (inputs, z, outputs)
+        return outputs
+
+    def backward(self, grad_output):
+        inputs, z, outputs = self._cache
+        if self._linear:
+            return self.backward_logits(grad_output)
+        return self.backward_logits(self._activation_grad(z, outputs, grad_output))
+
+    def backward_logits(self, grad_z):
+        """Backward from dL/dz (the gradient before the activation) to dL/dinputs.
+
+        The model calls this directly when the loss gives dL/dz in closed form (sigmoid or
+        softmax output with crossentropy).
+        """
+        inputs = self._cache[0]
+        if self.trainable:
+            flat_inputs = inputs.reshape(-1, inputs.shape[-1])
+            flat_grad = grad_z.reshape(-1, self.units)
+            xp.matmul(flat_inputs.T, flat_grad, out=self.kernel.grad)
+            if self.use_bias:
+                xp.sum(flat_grad, axis=0, out=self.bias.grad)
+        if not self.input_grad_needed:
+            return None
+        return grad_z @ self.kernel.value.T
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "units": self.units,
+                "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": _serialize_optional(self.kernel_regularizer),
+                "bias_regularizer": _serialize_optional(self.bias_regularizer),
+                "kernel_constraint": None,
+                "bias_constraint": None,
+            }
+        )
+        return config
+
+
+def _serialize_optional(regularizer):
+    return None if regularizer is None else regularizers.serialize(regularizer)

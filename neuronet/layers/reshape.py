@@ -1,0 +1,62 @@
+"""Reshape: give each sample a new shape with the same number of elements."""
+
+import math
+
+from neuronet.errors import ShapeError
+from neuronet.layers.layer import Layer, format_shape
+
+
+class Reshape(Layer):
+    """Reshapes each sample to ``target_shape`` (the batch axis is kept).
+
+    Args:
+        target_shape: the new shape of one sample; one entry may be -1, inferred from the rest.
+
+    Backward: the gradient is reshaped back to the input's shape.
+    """
+
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        target_shape = tuple(int(d) for d in target_shape)
+        if sum(d == -1 for d in target_shape) > 1 or any(d == 0 or d < -1 for d in target_shape):
+            raise ValueError(
+                f"Reshape '{self.name}': target_shape must hold positive sizes and at most one "
+                f"-1, got {target_shape}."
+            )
+        self.target_shape = target_shape
+
+    def compute_output_shape(self, input_shape):
+        rest = input_shape[1:]
+        if -1 not in self.target_shape:
+            if None not in rest and math.prod(rest) != math.prod(self.target_shape):
+                raise self._size_error(input_shape)
+            return (input_shape[0],) + self.target_shape
+        if None in rest:
+            return (input_shape[0],) + tuple(None if d == -1 else d for d in self.target_shape)
+        known = -math.prod(self.target_shape)
+        if math.prod(rest) % known:
+            raise self._size_error(input_shape)
+        inferred = math.prod(rest) // known
+        return (input_shape[0],) + tuple(inferred if d == -1 else d for d in self.target_shape)
+
+    def _size_error(self, input_shape):
+        return ShapeError(
+            f"Reshape '{self.name}': cannot reshape inputs of shape {format_shape(input_shape)} "
+            f"to {format_shape((None,) + self.target_shape)}: the number of elements per sample "
+            "differs."
+        )
+
+    def check_input_shape(self, input_shape):
+        self.compute_output_shape(tuple(input_shape))
+
+    def forward(self, inputs, training=False):
+        self._cache = inputs.shape
+        return inputs.reshape((inputs.shape[0],) + self.target_shape)
+
+    def backward(self, grad_output):
+        return grad_output.reshape(self._cache)
+
+    def get_config(self):
+        config = super().get_config()
+        config["target_shape"] = list(self.target_shape)
+        return config

@@ -1,0 +1,295 @@
+"""Sequential: a plain stack of layers, each feeding the next."""
+
+from neuronet import backend
+from neuronet.errors import NotBuiltError, ShapeError
+from neuronet.layers import InputLayer, KerasTensor, Layer
+from neuronet.layers.layer import format_shape
+from neuronet.models import summary as summary_module
+from neuronet.models.trainer import Trainer
+
+
+class Sequential(Trainer):
+    """A linear stack of layers, as ``keras.Sequential``.
+
+    Args:
+        layers: optional list of layers (an ``Input(...)`` may come first).
+        name: the model's name ('sequential', 'sequential_1', ... by default).
+
+    >>> model = Sequential()
+    >>> model.add(Dense(10, input_dim=2))
+    >>> model.add(Activation('tanh'))
+    >>> model.count_params()
+    30
+    """
+
+    def __init__(self, layers=None, name=None, trainable=True):
+        self.name = name or backend.unique_name("sequential")
+        self._layers = []
+        self._input_layer = None
+        self._trainable = bool(trainable)
+        self.built = False
+        self._init_trainer()
+        for layer in layers or ():
+            self.add(layer)
+
+    # --- structure ----------------------------------------------------------------------------
+    @property
+    def layers(self):
+        """The model's layers in order (without the InputLayer, as in Keras)."""
+        return list(self._layers)
+
+    def add(self, layer):
+        """Append a layer; once the input shape is known, every layer is built at once."""
+        if isinstance(layer, KerasTensor):
+            layer = layer._input_layer
+        if isinstance(layer, InputLayer):
+            if self._layers or self._input_layer is not None:
+                raise ValueError(
+                    f"Model '{self.name}': an Input/InputLayer can only be the first thing "
+                    "added to a Sequential model."
+                )
+            self._input_layer = layer
+            return
+        if not isinstance(layer, Layer):
+            raise TypeError(
+                f"Only layers can be added to a Sequential model; got {layer!r} of type "
+                f"{type(layer).__name__}."
+            )
+        if any(existing.name == layer.name for existing in self._layers):
+            raise ValueError(
+                f"All layers added to a Sequential model should have unique names; "
+                f"'{layer.name}' is already in model '{self.name}'. Pass name=... to the layer."
+            )
+        if not self._layers and self._input_layer is None and layer._batch_input_shape:
+            self._input_layer = _ImplicitInput(layer._batch_input_shape, layer.dtype)
+        self._layers.append(layer)
+        input_shape = self.input_shape_or_none()
+        if input_shape is not None:
+            try:
+                self._build_layers(input_shape)
+            except Exception:
+                self._layers.pop()
+                if not self._layers and isinstance(self._input_layer, _ImplicitInput):
+                    self._input_layer = None
+                raise
+
+    def pop(self):
+        """Remove the last layer."""
+        if not self._layers:
+            raise TypeError(f"There are no layers in model '{self.name}' to pop.")
+        layer = self._layers.pop()
+        if not self._layers and isinstance(self._input_layer, _ImplicitInput):
+            self._input_layer = None
+        self._metrics = None
+        return layer
+
+    def get_layer(self, name=None, index=None):
+        """A layer by name or by index in ``layers``."""
+        if index is not None:
+            if not -len(self._layers) <= index < len(self._layers):
+                raise ValueError(
+                    f"Model '{self.name}' has {len(self._layers)} layers; index {index} is "
+                    "out of range."
+                )
+            return self._layers[index]
+        for layer in self._layers:
+            if layer.name == name:
+                return layer
+        names = [layer.name for layer in self._layers]
+        raise ValueError(f"No layer named '{name}' in model '{self.name}'; layers: {names}.")
+
+    # --- building -----------------------------------------------------------------------------
+    def input_shape_or_none(self):
+        """The declared or built input shape ``(None, features)``, or None if unknown yet."""
+        if self._input_layer is not None:
+            return tuple(self._input_layer.batch_shape)
+        if self._layers and self._layers[0].built:
+            return tuple(self._layers[0].input_shape)
+        return None
+
+    @property
+    def input_shape(self):
+        shape = self.input_shape_or_none()
+        if shape is None:
+            raise NotBuiltError(f"Model '{self.name}' has no input shape yet.")
+        return shape
+
+    @property
+    def output_shape(self):
+        if not self.built:
+            raise NotBuiltError(f"Model '{self.name}' is not built yet.")
+        return self._layers[-1].output_shape
+
+    @property
+    def compute_dtype(self):
+        if self._layers:
+            return self._layers[0].dtype
+        return backend.floatx()
+
+    def output_shape_for(self, input_shape):
+        """The output shape for inputs of ``input_shape``, without building anything."""
+        shape = tuple(input_shape)
+        for layer in self._layers:
+            if layer.built:
+                layer.check_input_shape(shape)
+            shape = tuple(layer.compute_output_shape(shape))
+        return shape
+
+    def build(self, input_shape=None):
+        """Create every layer's weights for inputs of ``input_shape`` (batch axis first)."""
+        if input_shape is None:
+            input_shape = self.input_shape_or_none()
+            if input_shape is None:
+                raise NotBuiltError(
+                    f"Model '{self.name}' cannot be built without an input shape: pass "
+                    "build(input_shape=(None, n_features)) or give the first layer input_dim."
+                )
+        input_shape = tuple(input_shape)
+        if not self._layers:
+            raise NotBuiltError(f"Model '{self.name}' has no layers to build.")
+        self._build_layers(input_shape)
+
+    def _build_layers(self, input_shape):
+        self.output_shape_for(input_shape)  # raises before anything is built
+        shape = input_shape
+        for layer in self._layers:
+            if not layer.built:
+                layer.build(shape)
+            shape = tuple(layer.compute_output_shape(shape))
+        self.built = True
+
+    def __call__(self, inputs, training=False):
+        """Run the model on an array (building it on first use); returns an array."""
+        from neuronet.models import data as data_checks
+
+        inputs = data_checks.as_array(inputs, "inputs")
+        data_checks.check_input_shape(self, inputs)
+        if not self.built:
+            self.build((None,) + tuple(inputs.shape[1:]))
+        return self._forward(backend.xp.asarray(inputs, dtype=self.compute_dtype), training)[0]
+
+    # --- weights ------------------------------------------------------------------------------
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        for layer in self._layers:
+            layer.trainable = value
+
+    @property
+    def weights(self):
+        return [w for layer in self._layers for w in layer.weights]
+
+    @property
+    def trainable_weights(self):
+        return [w for layer in self._layers for w in layer.trainable_weights]
+
+    @property
+    def non_trainable_weights(self):
+        return [w for layer in self._layers for w in layer.non_trainable_weights]
+
+    @property
+    def variables(self):
+        return [w for layer in self._layers for w in layer.variables]
+
+    def get_weights(self):
+        """All weights as NumPy arrays, layer by layer (Keras's order)."""
+        return [w.numpy() for w in self.weights]
+
+    def set_weights(self, weights):
+        """Set all weights from a list in ``get_weights`` order; all or nothing."""
+        weights = list(weights)
+        own = self.weights
+        if len(weights) != len(own):
+            raise ShapeError(
+                f"Model '{self.name}' has {len(own)} weight arrays, but {len(weights)} were "
+                "given to set_weights."
+            )
+        for variable, value in zip(own, weights):
+            shape = tuple(getattr(value, "shape", ()))
+            if shape != variable.shape:
+                raise ShapeError(
+                    f"Weight '{variable.path}' has shape {format_shape(variable.shape)}, but "
+                    f"set_weights was given an array of shape {format_shape(shape)}."
+                )
+        for variable, value in zip(own, weights):
+            variable.assign(backend.xp.asarray(value, dtype=variable.value.dtype))
+
+    def count_params(self):
+        """Total number of weights (trainable and not)."""
+        if not self.built:
+            raise NotBuiltError(
+                f"Model '{self.name}' is not built yet; count_params needs its input shape."
+            )
+        return sum(layer.count_params() for layer in self._layers)
+
+    # --- description --------------------------------------------------------------------------
+    def summary(
+        self,
+        line_length=None,
+        positions=None,
+        print_fn=None,
+        expand_nested=False,
+        show_trainable=False,
+        layer_range=None,
+    ):
+        """Print the table of layers, output shapes and parameter counts (Keras 2 style)."""
+        if not self.built:
+            raise NotBuiltError(
+                f"Model '{self.name}' has not yet been built. Build it first by calling "
+                "build(input_shape), by fitting or calling it on data, or by giving the "
+                "first layer input_dim/input_shape."
+            )
+        lines = summary_module.summary_lines(self, line_length, positions, show_trainable)
+        print_fn = print_fn or print
+        for line in lines:
+            print_fn(line)
+
+    def get_config(self):
+        """Keras 3's config: name, trainable, dtype policy, the layers and the input shape."""
+        from neuronet.saving import json_config
+
+        return json_config.sequential_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from neuronet.saving import json_config
+
+        return json_config.sequential_from_config(config, custom_objects)
+
+    def to_json(self, **kwargs):
+        """The model's architecture as a Keras JSON string (Keras 3 form)."""
+        from neuronet.saving import json_config
+
+        return json_config.to_json(self, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True):
+        """Write the weights to an HDF5 file (Keras 2 layout for .h5)."""
+        from neuronet.saving import hdf5
+
+        hdf5.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False, by_name=False):
+        """Read weights written by ``save_weights`` (or by Keras) into this model."""
+        from neuronet.saving import hdf5
+
+        hdf5.load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
+
+    def __repr__(self):
+        return f"<Sequential name={self.name}, built={self.built}, layers={len(self._layers)}>"
+
+
+class _ImplicitInput:
+    """The input declared by the first layer's input_dim/input_shape.
+
+    Keras 3 creates an InputLayer named 'input_layer' in this case; the name is reserved the
+    same way so that saved configs name it as Keras does.
+    """
+
+    def __init__(self, batch_shape, dtype):
+        self.batch_shape = tuple(batch_shape)
+        self.dtype = dtype
+        self.name = backend.unique_name("input_layer")

@@ -1,0 +1,504 @@
+"""Trainer: compile, fit, evaluate and predict, shared by every model class.
+
+One training step (``_train_batch``) is the classic loop written out:
+
+1. forward: each layer's ``forward`` in order, keeping its cache;
+2. loss: the compiled loss of the output, plus the regularization penalties;
+3. gradient of the loss with respect to the output (or, for sigmoid/softmax outputs with a
+   crossentropy, directly with respect to the last layer's pre-activation: ``p - y``);
+4. backward: each layer's ``backward`` in reverse order, which fills the weights' ``.grad``;
+5. one optimizer step over all trainable weights.
+
+``batch_size`` chooses between the three classic methods: ``len(x)`` is batch gradient descent
+(one update per epoch, the full-batch gradient), ``1`` is stochastic gradient descent (one update
+per sample, in a new order each epoch when ``shuffle=True``), anything in between is mini-batch
+gradient descent; the last batch of an epoch may be smaller, and its gradient is the mean over
+its own samples, as in Keras.
+"""
+
+import numpy as np
+
+from neuronet import activations, backend, losses, optimizers
+from neuronet import metrics as metrics_module
+from neuronet.backend import xp
+from neuronet.callbacks import CallbackList
+from neuronet.errors import DataError, NotCompiledError, check_kwargs
+from neuronet.models import data as data_checks
+from neuronet.utils.progbar import Progbar
+
+
+class Trainer:
+    """Mixin giving a model ``compile``/``fit``/``evaluate``/``predict`` (Keras 3's API).
+
+    The model class provides ``layers``, ``build(input_shape)``, ``built``,
+    ``input_shape_or_none()``, ``output_shape_for(input_shape)`` and ``trainable_weights``.
+    """
+
+    def _init_trainer(self):
+        self.optimizer = None
+        self.loss = None
+        self.compiled = False
+        self.stop_training = False
+        self.history = None
+        self._loss = None
+        self._metric_identifiers = []
+        self._weighted_metric_identifiers = []
+        self._metrics = None  # resolved on first fit/evaluate, when the labels are known
+        self._compile_config = None
+
+    # --- compile ------------------------------------------------------------------------------
+    def compile(
+        self,
+        optimizer="rmsprop",
+        loss=None,
+        loss_weights=None,
+        metrics=None,
+        weighted_metrics=None,
+        run_eagerly=False,
+        steps_per_execution=1,
+        jit_compile="auto",
+        auto_scale_loss=True,
+    ):
+        """Configure training: the optimizer, the loss and the metrics to report.
+
+        Args:
+            optimizer: name ('sgd', 'adam', ...) or optimizer instance; Keras's default
+                'rmsprop'.
+            loss: name ('binary_crossentropy', 'mse', ...), function or Loss instance.
+            loss_weights: a scalar weight of the loss (single-output models).
+            metrics: list of names ('accuracy', 'acc', 'mse', ...), functions or Metric
+                objects, reported under the name given. Not weighted by sample weights.
+            weighted_metrics: like ``metrics``, but weighted by ``sample_weight``/
+                ``class_weight``.
+            run_eagerly, steps_per_execution, jit_compile, auto_scale_loss: accepted for
+                Keras compatibility; neuronet always runs eagerly, one step at a time.
+        """
+        optimizer_obj = optimizers.get(optimizer)
+        loss_obj = None if loss is None else losses.as_loss(loss)
+        metric_ids = _as_list(metrics, "metrics")
+        weighted_ids = _as_list(weighted_metrics, "weighted_metrics")
+        for identifier in metric_ids + weighted_ids:
+            metrics_module.validate(identifier)  # unknown names fail here, not in fit
+        if loss_weights is not None and not isinstance(loss_weights, (int, float)):
+            if isinstance(loss_weights, (list, tuple)) and len(loss_weights) == 1:
+                loss_weights = loss_weights[0]
+            else:
+                raise ValueError("`loss_weights` must be one number for a single-output model.")
+        self.optimizer = optimizer_obj
+        self.loss = loss
+        self._loss = loss_obj
+        self._loss_weight = 1.0 if loss_weights is None else float(loss_weights)
+        self._metric_identifiers = metric_ids
+        self._weighted_metric_identifiers = weighted_ids
+        self._metrics = None
+        self.compiled = True
+        self._compile_config = {
+            "optimizer": optimizer,
+            "loss": loss,
+            "loss_weights": loss_weights,
+            "metrics": metrics,
+            "weighted_metrics": weighted_metrics,
+        }
+
+    def _require_compiled(self, method):
+        if not self.compiled:
+            raise NotCompiledError(
+                f"You must call `compile()` before `{method}()`: e.g. "
+                "model.compile(optimizer='sgd', loss='binary_crossentropy', "
+                "metrics=['accuracy'])."
+            )
+        if self._loss is None:
+            raise NotCompiledError(
+                f"The model was compiled without a loss; `{method}()` needs one: "
+                "model.compile(optimizer=..., loss='mse')."
+            )
+
+    @property
+    def metrics_names(self):
+        names = ["loss"]
+        if self._metrics is not None:
+            names += [m.name for m, _ in self._metrics]
+        else:
+            names += [
+                _metric_name(i)
+                for i in self._metric_identifiers + self._weighted_metric_identifiers
+            ]
+        return names
+
+    # --- data ---------------------------------------------------------------------------------
+    def _prepare(self, x, y, sample_weight=None, class_weight=None, names=("x", "y")):
+        """Validate and convert one (x, y, sample_weight) triple, changing nothing."""
+        x = data_checks.as_array(x, names[0])
+        y = data_checks.as_array(y, names[1])
+        data_checks.check_same_length([(names[0], x), (names[1], y)])
+        if sample_weight is not None:
+            data_checks.check_same_length(
+                [(names[0], x), ("sample_weight", np.asarray(sample_weight))]
+            )
+        data_checks.check_input_shape(self, x)
+        output_shape = self.output_shape_for((len(x),) + tuple(x.shape[1:]))
+        self._loss.validate_targets(y, output_shape)
+        weights = data_checks.sample_weights(sample_weight, class_weight, y, len(x))
+        return x, y, weights
+
+    def _to_device(self, x, y=None, weights=None):
+        dtype = self.compute_dtype
+        return (
+            xp.asarray(x, dtype=dtype),
+            None if y is None else xp.asarray(y, dtype=dtype),
+            None if weights is None else xp.asarray(weights, dtype=dtype),
+        )
+
+    def _ensure_ready(self, x, y):
+        """Build the model and resolve the metrics once the data has passed every check."""
+        if not self.built:
+            self.build((None,) + tuple(x.shape[1:]))
+        if self._metrics is None:
+            output_shape = self.output_shape_for((len(x),) + tuple(x.shape[1:]))
+            resolved = [
+                (metrics_module.resolve(i, y, output_shape), False)
+                for i in self._metric_identifiers
+            ]
+            resolved += [
+                (metrics_module.resolve(i, y, output_shape), True)
+                for i in self._weighted_metric_identifiers
+            ]
+            self._metrics = resolved
+        self._plan_backward()
+
+    def _plan_backward(self):
+        """Decide how the gradient enters the network (fused crossentropy or not)."""
+        layers = self.layers
+        for i, layer in enumerate(layers):
+            layer.input_grad_needed = i > 0
+        last = layers[-1]
+        activation_name = activations.name_of(getattr(last, "activation", None))
+        self._fused = (
+            getattr(self._loss, "fused_activation", None) is not None
+            and self._loss.fused_activation == activation_name
+            and hasattr(last, "backward_logits")
+            and last.activity_regularizer is None
+        )
+        self._train_variables = self.trainable_weights
+        self._loss_scale = float(self.optimizer.scale_loss(1.0)) if self.optimizer else 1.0
+        self._regularized = [w for w in self.weights if w.regularizer is not None]
+        self._activity_regularized = [
+            layer for layer in layers if layer.activity_regularizer is not None
+        ]
+
+    # --- one step -----------------------------------------------------------------------------
+    def _forward(self, x, training):
+        """Run every layer; return the output and the activity penalties."""
+        penalty = 0.0
+        for layer in self.layers:
+            x = layer.forward(x, training=training)
+            if layer.activity_regularizer is not None:
+                penalty += float(layer.activity_regularizer(x))
+                layer._activity_output = x
+        return x, penalty
+
+    def _penalty(self):
+        """Sum of the weight regularization penalties (part of the reported loss)."""
+        return sum(float(w.regularizer(w.value)) for w in self._regularized)
+
+    def _train_batch(self, x, y, weights):
+        outputs, penalty = self._forward(x, training=True)
+        loss = self._loss_weight * float(self._loss(y, outputs, sample_weight=weights))
+        loss += penalty + self._penalty()
+
+        layers = self.layers
+        # The optimizer may scale the loss (loss_scale_factor) and divides the gradients back.
+        scale = self._loss_weight * self._loss_scale
+        if self._fused:
+            grad = self._loss.grad_wrt_logits(y, outputs, sample_weight=weights)
+            grad = layers[-1].backward_logits(grad * scale if scale != 1.0 else grad)
+            remaining = layers[:-1]
+        else:
+            grad = self._loss.grad(y, outputs, sample_weight=weights)
+            if scale != 1.0:
+                grad = grad * scale
+            remaining = layers
+        for layer in reversed(remaining):
+            if layer.activity_regularizer is not None:
+                grad = grad + self._loss_scale * layer.activity_regularizer.grad(
+                    layer._activity_output
+                )
+            grad = layer.backward(grad)
+        for variable in self._regularized:
+            if variable.trainable:
+                variable.grad += self._loss_scale * variable.regularizer.grad(variable.value)
+        self.optimizer.step(self._train_variables)
+        return loss, outputs
+
+    def _update_metrics(self, y, outputs, weights):
+        for metric, weighted in self._metrics:
+            metric.update_state(y, outputs, sample_weight=weights if weighted else None)
+
+    def _reset_metrics(self):
+        for metric, _ in self._metrics:
+            metric.reset_state()
+
+    def _logs(self, loss_sum, count):
+        logs = {"loss": loss_sum / count}
+        for metric, _ in self._metrics:
+            logs[metric.name] = metric.result()
+        return logs
+
+    # --- fit ----------------------------------------------------------------------------------
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=True,
+        class_weight=None,
+        sample_weight=None,
+        initial_epoch=0,
+        steps_per_epoch=None,
+        validation_steps=None,
+        validation_batch_size=None,
+        validation_freq=1,
+        **kwargs,
+    ):
+        """Train for ``epochs`` passes over the data; returns the ``History``.
+
+        Calling ``fit`` again continues from the current weights and optimizer state.
+        Validation runs after each epoch on ``validation_data`` or on the last
+        ``validation_split`` fraction of the samples (taken before shuffling).
+        """
+        check_kwargs("fit", kwargs, {"nb_epoch"})
+        if "nb_epoch" in kwargs:  # Keras 1's name, still found in old tutorials
+            epochs = kwargs["nb_epoch"]
+        self._require_compiled("fit")
+        if steps_per_epoch is not None or validation_steps is not None:
+            raise DataError(
+                "`steps_per_epoch`/`validation_steps` are for generators; with arrays, "
+                "every epoch uses all samples. Remove these arguments."
+            )
+        batch_size = _batch_size(batch_size, "batch_size")
+        epochs, initial_epoch = int(epochs), int(initial_epoch)
+        x, y, weights = self._prepare(x, y, sample_weight, class_weight)
+        validation = None
+        if validation_data is not None:
+            x_val, y_val, w_val = data_checks.unpack_validation_data(validation_data)
+            validation = self._prepare(x_val, y_val, w_val, names=("x_val", "y_val"))
+        elif validation_split:
+            (x, y, weights), (x_val, y_val, w_val) = data_checks.split_validation(
+                [x, y, weights], float(validation_split)
+            )
+            validation = (x_val, y_val, w_val)
+        validation_batch_size = _batch_size(validation_batch_size or batch_size, "batch size")
+
+        # Everything is valid: from here on the model may change.
+        self._ensure_ready(x, y)
+        x, y, weights = self._to_device(x, y, weights)
+        if validation is not None:
+            validation = self._to_device(*validation)
+        n = len(x)
+        steps = -(-n // batch_size)
+        verbose = _resolve_verbose(verbose)
+        callback_list = CallbackList(
+            callbacks,
+            add_history=True,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=epochs,
+            steps=steps,
+            samples=n,
+            batch_size=batch_size,
+        )
+        self.stop_training = False
+        callback_list.on_train_begin()
+        epoch_logs = {}
+        for epoch in range(initial_epoch, epochs):
+            self._reset_metrics()
+            callback_list.on_epoch_begin(epoch)
+            order = backend.generator().permutation(n) if shuffle else None
+            loss_sum = 0.0
+            for step in range(steps):
+                start, stop = step * batch_size, min(n, (step + 1) * batch_size)
+                if order is None:
+                    xb, yb = x[start:stop], y[start:stop]
+                    wb = None if weights is None else weights[start:stop]
+                else:
+                    index = xp.asarray(order[start:stop])
+                    xb, yb = x[index], y[index]
+                    wb = None if weights is None else weights[index]
+                callback_list.on_train_batch_begin(step)
+                loss, outputs = self._train_batch(xb, yb, wb)
+                loss_sum += loss * (stop - start)
+                self._update_metrics(yb, outputs, wb)
+                batch_logs = self._logs(loss_sum, stop)
+                batch_logs["size"] = stop - start
+                callback_list.on_train_batch_end(step, batch_logs)
+                if self.stop_training:
+                    break
+            epoch_logs = self._logs(loss_sum, stop)
+            if validation is not None and (epoch + 1) % int(validation_freq) == 0:
+                val_logs = self._evaluate_arrays(*validation, validation_batch_size)
+                epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            callback_list.on_epoch_end(epoch, epoch_logs)
+            if self.stop_training:
+                break
+        # Optimizers with use_ema=True copy their moving averages into the weights now.
+        self.optimizer.finalize_variable_values(self._train_variables)
+        callback_list.on_train_end(epoch_logs)
+        return self.history
+
+    # --- evaluate / predict -------------------------------------------------------------------
+    def _evaluate_arrays(self, x, y, weights, batch_size, progbar=None):
+        self._reset_metrics()
+        n = len(x)
+        loss_sum = 0.0
+        for start in range(0, n, batch_size):
+            stop = min(n, start + batch_size)
+            wb = None if weights is None else weights[start:stop]
+            outputs, penalty = self._forward(x[start:stop], training=False)
+            loss = self._loss_weight * float(self._loss(y[start:stop], outputs, sample_weight=wb))
+            loss_sum += (loss + penalty + self._penalty()) * (stop - start)
+            self._update_metrics(y[start:stop], outputs, wb)
+            if progbar is not None:
+                progbar.update(stop)
+        logs = self._logs(loss_sum, n)
+        if progbar is not None:
+            progbar.update(n, values=list(logs.items()), finalize=True)
+        return logs
+
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        verbose="auto",
+        sample_weight=None,
+        steps=None,
+        callbacks=None,
+        return_dict=False,
+    ):
+        """Loss and metrics on the given data: a scalar, a list ``[loss, *metrics]``, or a dict."""
+        self._require_compiled("evaluate")
+        batch_size = _batch_size(batch_size, "batch_size")
+        x, y, weights = self._prepare(x, y, sample_weight)
+        self._ensure_ready(x, y)
+        x, y, weights = self._to_device(x, y, weights)
+        verbose = _resolve_verbose(verbose)
+        progbar = Progbar(len(x), verbose=verbose) if verbose else None
+        logs = self._evaluate_arrays(x, y, weights, batch_size, progbar)
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None):
+        """The model's outputs for ``x``, computed in batches, as a NumPy array."""
+        batch_size = _batch_size(batch_size, "batch_size")
+        x = data_checks.as_array(x, "x")
+        data_checks.check_input_shape(self, x)
+        if not self.built:
+            self.build((None,) + tuple(x.shape[1:]))
+        x = xp.asarray(x, dtype=self.compute_dtype)
+        verbose = _resolve_verbose(verbose)
+        progbar = Progbar(len(x), verbose=verbose) if verbose else None
+        outputs = []
+        for start in range(0, len(x), batch_size):
+            stop = min(len(x), start + batch_size)
+            outputs.append(self._forward(x[start:stop], training=False)[0])
+            if progbar is not None:
+                progbar.update(stop, finalize=stop == len(x))
+        result = outputs[0] if len(outputs) == 1 else xp.concatenate(outputs)
+        return np.array(backend.to_numpy(result))
+
+    def predict_on_batch(self, x):
+        """The outputs for one batch, as a NumPy array."""
+        x = data_checks.as_array(x, "x")
+        return self.predict(x, batch_size=len(x))
+
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        """Class predictions as Keras 2 gave them: argmax for several outputs, else p > 0.5.
+
+        Returns int32 labels: shape ``(n,)`` for several outputs, ``(n, 1)`` for one.
+        """
+        probabilities = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if probabilities.shape[-1] > 1:
+            return probabilities.argmax(axis=-1).astype("int32")
+        return (probabilities > 0.5).astype("int32")
+
+    def predict_proba(self, x, batch_size=32, verbose=0):
+        """The outputs, read as probabilities (Keras 2's alias of ``predict``)."""
+        return self.predict(x, batch_size=batch_size, verbose=verbose)
+
+    def train_on_batch(
+        self,
+        x,
+        y=None,
+        sample_weight=None,
+        class_weight=None,
+        return_dict=False,
+        reset_metrics=True,
+    ):
+        """One gradient update on one batch; returns the loss (and metrics) on it."""
+        self._require_compiled("train_on_batch")
+        x, y, weights = self._prepare(x, y, sample_weight, class_weight)
+        self._ensure_ready(x, y)
+        x, y, weights = self._to_device(x, y, weights)
+        if reset_metrics:
+            self._reset_metrics()
+        loss, outputs = self._train_batch(x, y, weights)
+        self._update_metrics(y, outputs, weights)
+        return self._batch_result(loss, return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """The loss (and metrics) on one batch, without updating the weights."""
+        self._require_compiled("test_on_batch")
+        x, y, weights = self._prepare(x, y, sample_weight)
+        self._ensure_ready(x, y)
+        x, y, weights = self._to_device(x, y, weights)
+        logs = self._evaluate_arrays(x, y, weights, len(x))
+        return self._batch_result(logs.pop("loss"), return_dict, logs)
+
+    def _batch_result(self, loss, return_dict, logs=None):
+        if logs is None:
+            logs = {m.name: m.result() for m, _ in self._metrics}
+        result = {"loss": loss, **logs}
+        if return_dict:
+            return result
+        values = list(result.values())
+        return values[0] if len(values) == 1 else values
+
+
+def _as_list(value, name):
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, dict):
+        raise ValueError(f"`{name}` as a dict is for multi-output models; pass a list.")
+    return [value]
+
+
+def _metric_name(identifier):
+    if isinstance(identifier, str):
+        return identifier
+    return getattr(identifier, "name", getattr(identifier, "__name__", str(identifier)))
+
+
+def _batch_size(value, name):
+    if value is None:
+        return 32
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise DataError(f"`{name}` must be a positive integer, got {value!r}.")
+    return int(value)
+
+
+def _resolve_verbose(verbose):
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2):
+        raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2, got {verbose!r}.")
+    return int(verbose)

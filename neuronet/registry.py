@@ -1,0 +1,126 @@
+"""Name → object registries: how strings in user code and in files become objects.
+
+Each family (activations, losses, metrics, optimizers, initializers, regularizers, layers) owns
+one ``Registry``. A registry is closed: ``lookup`` and ``deserialize`` only ever return objects
+that neuronet registered itself or that the caller passes in ``custom_objects``. Nothing is
+imported by name, so reading a config from a file can never run code from elsewhere.
+
+Serialized forms follow Keras:
+- a registered function serializes to its name (``"tanh"``);
+- an object serializes to ``{"module", "class_name", "config", "registered_name"}``;
+- ``deserialize`` also accepts Keras 3's ``{"class_name": "function", "config": "tanh"}``
+  and Keras 2's ``{"class_name", "config"}`` without a module.
+"""
+
+import inspect
+
+from neuronet.errors import UnknownIdentifierError, did_you_mean
+
+
+class Registry:
+    """The objects of one family, by canonical name and aliases.
+
+    Args:
+        family: what the family is called in messages (``"activation"``).
+        module: the Keras module recorded in serialized configs (``"keras.activations"``).
+    """
+
+    def __init__(self, family, module):
+        self.family = family
+        self.module = module
+        self._objects = {}  # every name and alias -> object
+        self._canonical = {}  # id(object) -> canonical name
+
+    def register(self, *names):
+        """Decorator: register a function or class under ``names`` (default: its ``__name__``).
+
+        The first name is canonical (used by ``serialize``); the others are aliases.
+        """
+
+        def decorate(obj):
+            self.add(obj, *(names or (obj.__name__,)))
+            return obj
+
+        return decorate
+
+    def add(self, obj, *names):
+        """Register ``obj`` under ``names``; the first is its canonical name."""
+        if not names:
+            names = (obj.__name__,)
+        for name in names:
+            if name in self._objects and self._objects[name] is not obj:
+                raise ValueError(f"The {self.family} name {name!r} is already registered.")
+            self._objects[name] = obj
+        self._canonical.setdefault(id(obj), names[0])
+
+    def names(self):
+        """All registered names and aliases, sorted."""
+        return sorted(self._objects)
+
+    def __contains__(self, name):
+        return name in self._objects
+
+    def lookup(self, name, custom_objects=None):
+        """The object registered as ``name``; ``custom_objects`` (a dict) is consulted first.
+
+        Raises:
+            UnknownIdentifierError: no such name, with the closest known name suggested.
+        """
+        if custom_objects and name in custom_objects:
+            return custom_objects[name]
+        if isinstance(name, str) and name in self._objects:
+            return self._objects[name]
+        choices = self.names() + list(custom_objects or ())
+        raise UnknownIdentifierError(
+            f"Unknown {self.family}: {name!r}.{did_you_mean(name, choices)}"
+            f" Known {self.family} names: {', '.join(self.names())}."
+        )
+
+    def name_of(self, obj):
+        """The canonical name of a registered object, or None."""
+        return self._canonical.get(id(obj))
+
+    def serialize(self, obj):
+        """A JSON-ready description of ``obj`` in Keras's format."""
+        name = self.name_of(obj)
+        if name is not None and not inspect.isclass(obj) and not hasattr(obj, "get_config"):
+            return name
+        if hasattr(obj, "get_config"):
+            return {
+                "module": self.module,
+                "class_name": type(obj).__name__,
+                "config": obj.get_config(),
+                "registered_name": None,
+            }
+        raise ValueError(
+            f"Cannot serialize {obj!r}: it is not a registered {self.family} and has no "
+            "get_config(). Register it, or pass it through custom_objects when loading."
+        )
+
+    def deserialize(self, config, custom_objects=None):
+        """Rebuild an object from ``serialize``'s output (or Keras's, version 2 or 3).
+
+        A string gives the registered object itself; a dict gives ``cls.from_config(config)``
+        of the registered class named by ``class_name``.
+        """
+        if isinstance(config, str):
+            return self.lookup(config, custom_objects)
+        if not isinstance(config, dict) or "class_name" not in config:
+            raise ValueError(
+                f"Could not interpret {self.family} config: expected a name or a dict with "
+                f"'class_name' and 'config', got {config!r}."
+            )
+        class_name = config["class_name"]
+        inner = config.get("config", {})
+        if class_name == "function":  # Keras 3's form for plain functions
+            return self.lookup(
+                inner if isinstance(inner, str) else config.get("registered_name"), custom_objects
+            )
+        cls = self.lookup(class_name, custom_objects)
+        if not inspect.isclass(cls):
+            return cls
+        if inner is None:
+            inner = {}
+        if not isinstance(inner, dict):
+            raise ValueError(f"The config of {self.family} {class_name!r} must be a dict.")
+        return cls.from_config(inner) if hasattr(cls, "from_config") else cls(**inner)

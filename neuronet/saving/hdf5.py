@@ -1,0 +1,219 @@
+"""HDF5 weight files: ``save_weights`` / ``load_weights`` in Keras 2 and Keras 3 layouts.
+
+- Keras 2 (``model.save_weights('w.h5')`` in tf_keras): root attributes ``layer_names``,
+  ``backend``, ``keras_version``; one group per layer with a ``weight_names`` attribute listing
+  its datasets (``dense/kernel:0``, ``dense/bias:0``) in order.
+- Keras 3 (``model.save_weights('w.weights.h5')``): ``layers/<key>/vars/<i>`` where ``<key>``
+  is the snake-case class name numbered per class (``dense``, ``dense_1``, ...).
+
+The layout written follows the file name (``.weights.h5`` -> Keras 3, else Keras 2); the layout
+read is detected from the file's content. Loading checks every dataset's shape against the
+model before any weight changes, and reads no data from a file it refuses.
+"""
+
+import os
+
+import numpy as np
+
+from neuronet.errors import FileFormatError
+from neuronet.layers.layer import format_shape, snake_case
+from neuronet.saving.atomic import atomic_path
+
+KERAS2_VERSION = "2.21.0"  # the tf_keras release whose layout neuronet writes
+
+
+def _h5py():
+    try:
+        import h5py
+    except ImportError:
+        raise ImportError(
+            "Saving and loading HDF5 weights needs h5py: pip install 'neuronet[h5]'."
+        ) from None
+    return h5py
+
+
+def _layout_for_name(filepath):
+    return "keras3" if os.fspath(filepath).endswith(".weights.h5") else "keras2"
+
+
+def save_weights(model, filepath, overwrite=True, layout=None):
+    """Write ``model``'s weights to ``filepath`` (atomically: the old file survives a crash)."""
+    h5py = _h5py()
+    layout = layout or _layout_for_name(filepath)
+    if layout not in ("keras2", "keras3"):
+        raise ValueError(f"Unknown weights layout {layout!r}; use 'keras2' or 'keras3'.")
+    with atomic_path(filepath, overwrite=overwrite) as temporary:
+        with h5py.File(temporary, "w") as file:
+            if layout == "keras2":
+                write_keras2_weights(file, model)
+            else:
+                write_keras3_weights(file, model)
+
+
+def write_keras2_weights(group, model):
+    """Keras 2's layout into an open HDF5 group (the file root, or ``model_weights``)."""
+    h5py = _h5py()
+    ascii_string = h5py.string_dtype("ascii")
+    names = [layer.name.encode("utf8") for layer in model.layers]
+    group.attrs.create("layer_names", names, dtype=ascii_string)
+    group.attrs["backend"] = b"tensorflow"
+    group.attrs["keras_version"] = KERAS2_VERSION.encode("utf8")
+    for layer in model.layers:
+        layer_group = group.create_group(layer.name)
+        weights = layer.weights
+        weight_names = [f"{layer.name}/{w.name}:0".encode() for w in weights]
+        if weight_names:
+            layer_group.attrs.create("weight_names", weight_names, dtype=ascii_string)
+        else:
+            layer_group.attrs["weight_names"] = np.zeros((0,), dtype="float64")
+        for name, weight in zip(weight_names, weights):
+            layer_group.create_dataset(name.decode("utf8"), data=weight.numpy())
+    top = group.create_group("top_level_model_weights")
+    top.attrs["weight_names"] = np.zeros((0,), dtype="float64")
+
+
+def write_keras3_weights(file, model):
+    """Keras 3's ``.weights.h5`` layout."""
+    layers_group = file.create_group("layers")
+    for key, layer in zip(keras3_layer_keys(model), model.layers):
+        variables = layers_group.create_group(key).create_group("vars")
+        variables.attrs["name"] = layer.name
+        for index, weight in enumerate(layer.weights):
+            variables.create_dataset(str(index), data=weight.numpy())
+    file.create_group("vars").attrs["name"] = model.name
+
+
+def keras3_layer_keys(model):
+    """``dense``, ``activation``, ``dense_1``, ...: Keras 3's per-class numbering of layers."""
+    counts = {}
+    keys = []
+    for layer in model.layers:
+        base = snake_case(type(layer).__name__)
+        count = counts.get(base, 0)
+        counts[base] = count + 1
+        keys.append(base if count == 0 else f"{base}_{count}")
+    return keys
+
+
+def load_weights(model, filepath, skip_mismatch=False, by_name=False):
+    """Read weights from ``filepath`` into ``model``; all or nothing."""
+    h5py = _h5py()
+    filepath = os.fspath(filepath)
+    if not model.built:
+        raise FileFormatError(
+            f"Model '{model.name}' must be built before loading weights from {filepath}: "
+            "give the first layer input_dim/input_shape or call build()."
+        )
+    try:
+        file = h5py.File(filepath, "r")
+    except OSError as error:
+        raise FileFormatError(f"{filepath}: not a readable HDF5 file ({error}).") from None
+    with file:
+        if "layer_names" in file.attrs:
+            assignments = _keras2_assignments(model, file, filepath, by_name, skip_mismatch)
+        elif "model_weights" in file and "layer_names" in file["model_weights"].attrs:
+            assignments = _keras2_assignments(
+                model, file["model_weights"], filepath, by_name, skip_mismatch
+            )
+        elif "layers" in file:
+            assignments = _keras3_assignments(model, file, filepath, skip_mismatch)
+        else:
+            raise FileFormatError(
+                f"{filepath}: neither a Keras 2 (layer_names) nor a Keras 3 (layers/...) "
+                "weights file."
+            )
+        values = [
+            (variable, _read(dataset, variable, filepath)) for variable, dataset in assignments
+        ]
+    for variable, value in values:
+        variable.assign(value)
+
+
+def _read(dataset, variable, filepath):
+    if dataset.dtype.kind != "f":
+        raise FileFormatError(
+            f"{filepath}: dataset {dataset.name} has dtype {dataset.dtype}; weights must be "
+            "floating point."
+        )
+    return np.asarray(dataset[()], dtype=variable.value.dtype)
+
+
+def _decode(names):
+    return [n.decode("utf8") if isinstance(n, bytes) else str(n) for n in np.atleast_1d(names)]
+
+
+def _check_shapes(layer, variables, datasets, filepath, skip_mismatch):
+    """True if the datasets fit the layer's weights; False to skip; raises otherwise."""
+    problem = None
+    if len(variables) != len(datasets):
+        problem = f"expects {len(variables)} weights but the file has {len(datasets)}"
+    else:
+        for variable, dataset in zip(variables, datasets):
+            if tuple(dataset.shape) != variable.shape:
+                problem = (
+                    f"weight '{variable.name}' has shape {format_shape(variable.shape)} but the "
+                    f"file's {dataset.name} has shape {format_shape(dataset.shape)}"
+                )
+                break
+    if problem is None:
+        return True
+    if skip_mismatch:
+        import warnings
+
+        warnings.warn(
+            f"Skipping layer '{layer.name}' when loading {filepath}: {problem}.", stacklevel=3
+        )
+        return False
+    raise FileFormatError(f"{filepath}: layer '{layer.name}' {problem}.")
+
+
+def _keras2_assignments(model, group, filepath, by_name, skip_mismatch):
+    layer_names = _decode(group.attrs["layer_names"])
+    stored = {}
+    for name in layer_names:
+        if name not in group:
+            raise FileFormatError(f"{filepath}: layer group '{name}' is listed but missing.")
+        layer_group = group[name]
+        weight_names = _decode(layer_group.attrs.get("weight_names", []))
+        datasets = []
+        for weight_name in weight_names:
+            if weight_name not in layer_group:
+                raise FileFormatError(f"{filepath}: dataset '{name}/{weight_name}' is missing.")
+            datasets.append(layer_group[weight_name])
+        stored[name] = datasets
+    assignments = []
+    if by_name:
+        for layer in model.layers:
+            if layer.name in stored and _check_shapes(
+                layer, layer.weights, stored[layer.name], filepath, skip_mismatch
+            ):
+                assignments += zip(layer.weights, stored[layer.name])
+        return assignments
+    with_weights = [layer for layer in model.layers if layer.weights]
+    stored_with_weights = [name for name in layer_names if stored[name]]
+    if len(with_weights) != len(stored_with_weights):
+        raise FileFormatError(
+            f"{filepath}: the file holds weights for {len(stored_with_weights)} layers "
+            f"({', '.join(stored_with_weights)}) but model '{model.name}' has "
+            f"{len(with_weights)} layers with weights. Load by_name=True to match by name."
+        )
+    for layer, name in zip(with_weights, stored_with_weights):
+        if _check_shapes(layer, layer.weights, stored[name], filepath, skip_mismatch):
+            assignments += zip(layer.weights, stored[name])
+    return assignments
+
+
+def _keras3_assignments(model, file, filepath, skip_mismatch):
+    layers_group = file["layers"]
+    assignments = []
+    for key, layer in zip(keras3_layer_keys(model), model.layers):
+        variables_group = layers_group.get(f"{key}/vars")
+        count = 0 if variables_group is None else len(variables_group)
+        datasets = [variables_group[str(i)] for i in range(count) if str(i) in variables_group]
+        if len(datasets) != count:
+            raise FileFormatError(f"{filepath}: layers/{key}/vars has non-numbered entries.")
+        if not layer.weights and not datasets:
+            continue
+        if _check_shapes(layer, layer.weights, datasets, filepath, skip_mismatch):
+            assignments += zip(layer.weights, datasets)
+    return assignments

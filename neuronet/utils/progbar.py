@@ -1,0 +1,183 @@
+"""Progbar: the one-line progress display of ``fit``, in the classic Keras 2 style.
+
+A finished epoch reads, counting samples as Keras 2.2's ``fit`` did::
+
+    4/4 [==============================] - 0s 25us/step - loss: 0.6917 - accuracy: 0.7500
+
+How it is drawn depends on where the text goes:
+
+- a terminal (``stream.isatty()``) or a Jupyter kernel: the line is redrawn in place with
+  ``'\\r'``, at most once per ``interval`` seconds, and ends with a newline when finished;
+- anything else (a pipe, a file, a CI log), ``verbose=1``: nothing while running, then the
+  finished line once, with no control characters, so that logs stay readable;
+- ``verbose=2``: one short line per run, `` - 0s - loss: 0.6917 - accuracy: 0.7500``.
+"""
+
+import sys
+import time
+
+import numpy as np
+
+from neuronet import backend
+
+
+class Progbar:
+    """Displays a progress bar.
+
+    Args:
+        target: total number of units expected (samples or steps), or None if unknown.
+        width: width of the bar in characters.
+        verbose: 0 (silent), 1 (the bar), 2 (one summary line at the end).
+        interval: minimum number of seconds between two redraws on a terminal.
+        stateful_metrics: accepted for Keras compatibility. Every value is shown as given,
+            as if all metrics were stateful: the training loop passes running means already.
+        unit_name: the unit of the time per unit (``"25us/step"``).
+        stream: where to write; None means ``sys.stdout`` as it is at each write.
+        clock: a function returning seconds (``time.monotonic`` when None); tests inject
+            a fake one to get exact timings.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> bar = Progbar(4, stream=out, clock=iter([0.0, 0.0001]).__next__)
+    >>> bar.update(4, [("loss", 0.6917)])
+    >>> out.getvalue()
+    '4/4 [==============================] - 0s 25us/step - loss: 0.6917\\n'
+    """
+
+    def __init__(
+        self,
+        target,
+        width=30,
+        verbose=1,
+        interval=0.1,
+        stateful_metrics=None,
+        unit_name="step",
+        stream=None,
+        clock=None,
+    ):
+        if verbose not in (0, 1, 2):
+            raise ValueError(f"Progbar verbose must be 0, 1 or 2, got {verbose!r}.")
+        self.target = target
+        self.width = width
+        self.verbose = verbose
+        self.interval = interval
+        self.stateful_metrics = set(stateful_metrics) if stateful_metrics else set()
+        self.unit_name = unit_name
+        self.stream = stream
+        self._clock = clock if clock is not None else time.monotonic
+        self._start = self._clock()
+        self._last_update = None  # None: the first update is always drawn
+        self._drawn_width = 0  # length of the line now on a terminal, to blank leftovers
+        self._seen_so_far = 0
+        self._values = {}  # name -> latest value, in order of first appearance
+
+    def update(self, current, values=None, finalize=None):
+        """Record progress up to ``current`` units and redraw as the display mode allows.
+
+        Args:
+            current: units done so far (not an increment).
+            values: list of ``(name, value)`` pairs to show; each value is shown as given.
+            finalize: whether this is the last update; None means ``current >= target``
+                (never, when the target is unknown).
+        """
+        if finalize is None:
+            finalize = self.target is not None and current >= self.target
+        for name, value in values or ():
+            self._values[name] = value
+        self._seen_so_far = current
+        if self.verbose == 0:
+            return
+
+        now = self._clock()
+        stream = self.stream if self.stream is not None else sys.stdout
+        if self.verbose == 1:
+            if self._is_dynamic(stream):
+                if (
+                    not finalize
+                    and self._last_update is not None
+                    and now - self._last_update < self.interval
+                ):
+                    return
+                line = self._line(current, now, finalize)
+                # A shorter line must blank what the previous, longer one left on screen.
+                padding = " " * max(0, self._drawn_width - len(line))
+                self._drawn_width = len(line)
+                stream.write("\r" + line + padding + ("\n" if finalize else ""))
+            elif finalize:
+                stream.write(self._line(current, now, finalize) + "\n")
+            else:
+                return
+        elif finalize:
+            stream.write(f" - {now - self._start:.0f}s{self._format_values()}\n")
+        else:
+            return
+        stream.flush()
+        self._last_update = now
+
+    def add(self, n, values=None):
+        """Advance by ``n`` units: ``update(seen_so_far + n, values)``."""
+        self.update(self._seen_so_far + n, values)
+
+    def _is_dynamic(self, stream):
+        """True on a terminal or in a Jupyter kernel, where '\\r' redraws the line."""
+        isatty = getattr(stream, "isatty", None)
+        try:
+            tty = bool(isatty()) if callable(isatty) else False
+        except ValueError:  # a closed file
+            tty = False
+        return tty or "ipykernel" in sys.modules
+
+    def _line(self, current, now, finalize):
+        """The bar, then the ETA (running) or the elapsed and per-unit time, then values."""
+        elapsed = now - self._start
+        if self.target is not None:
+            digits = len(str(int(self.target)))
+            bar = f"{int(current):{digits}d}/{self.target} ["
+            fraction = min(current / self.target, 1.0) if self.target > 0 else 1.0
+            filled = int(self.width * fraction)
+            if filled > 0:
+                bar += "=" * (filled - 1) + (">" if current < self.target else "=")
+            bar += "." * (self.width - filled) + "]"
+        else:
+            bar = f"{int(current):7d}/Unknown"
+
+        time_per_unit = elapsed / current if current else 0.0
+        if self.target is not None and current < self.target and not finalize:
+            info = f" - ETA: {_format_eta(time_per_unit * (self.target - current))}"
+        else:
+            info = f" - {elapsed:.0f}s {_format_time_per_unit(time_per_unit, self.unit_name)}"
+        return bar + info + self._format_values()
+
+    def _format_values(self):
+        return "".join(f" - {name}: {_format_value(v)}" for name, v in self._values.items())
+
+
+def _format_eta(seconds):
+    """``'7s'``, ``'1:05'`` or ``'1:00:05'``, as Keras 2 wrote the time left."""
+    if seconds > 3600:
+        return f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}:{int(seconds % 60):02d}"
+    if seconds > 60:
+        return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+    return f"{int(seconds)}s"
+
+
+def _format_time_per_unit(seconds, unit_name):
+    """Seconds per unit in the largest of s, ms, us that keeps the number at least 1."""
+    if seconds >= 1:
+        return f"{seconds:.0f}s/{unit_name}"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.0f}ms/{unit_name}"
+    return f"{seconds * 1e6:.0f}us/{unit_name}"
+
+
+def _format_value(value):
+    """``'0.6917'``; ``'1.2300e-05'`` for small non-zero magnitudes; text as it is."""
+    if isinstance(value, str):
+        return value
+    try:
+        number = float(np.mean(backend.to_numpy(value)))
+    except (TypeError, ValueError):
+        return str(value)
+    if number != 0 and abs(number) < 1e-3:
+        return f"{number:.4e}"
+    return f"{number:.4f}"
