@@ -266,6 +266,12 @@ class Sequential(Trainer):
 
         return json_config.to_json(self, **kwargs)
 
+    def save(self, filepath, overwrite=True, include_optimizer=True):
+        """Save the whole model: ``.keras`` (Keras 3 archive) or ``.h5`` (Keras 2 file)."""
+        from neuronet.saving import model_files
+
+        model_files.save_model(self, filepath, overwrite, include_optimizer)
+
     def save_weights(self, filepath, overwrite=True):
         """Write the weights to an HDF5 file (Keras 2 layout for .h5)."""
         from neuronet.saving import hdf5

@@ -24,7 +24,6 @@ from neuronet.backend import xp
 from neuronet.callbacks import CallbackList
 from neuronet.errors import DataError, NotCompiledError, check_kwargs
 from neuronet.models import data as data_checks
-from neuronet.utils.progbar import Progbar
 
 
 class Trainer:
@@ -341,7 +340,7 @@ class Trainer:
                     break
             epoch_logs = self._logs(loss_sum, stop)
             if validation is not None and (epoch + 1) % int(validation_freq) == 0:
-                val_logs = self._evaluate_arrays(*validation, validation_batch_size)
+                val_logs = self._evaluate_arrays(*validation, validation_batch_size, callback_list)
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
             callback_list.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
@@ -352,22 +351,29 @@ class Trainer:
         return self.history
 
     # --- evaluate / predict -------------------------------------------------------------------
-    def _evaluate_arrays(self, x, y, weights, batch_size, progbar=None):
+    def _evaluate_arrays(self, x, y, weights, batch_size, callback_list=None):
+        """Loss and metrics over (x, y) in batches, without changing the weights."""
         self._reset_metrics()
         n = len(x)
         loss_sum = 0.0
-        for start in range(0, n, batch_size):
+        if callback_list is not None:
+            callback_list.on_test_begin()
+        for step, start in enumerate(range(0, n, batch_size)):
             stop = min(n, start + batch_size)
+            if callback_list is not None:
+                callback_list.on_test_batch_begin(step)
             wb = None if weights is None else weights[start:stop]
             outputs, penalty = self._forward(x[start:stop], training=False)
             loss = self._loss_weight * float(self._loss(y[start:stop], outputs, sample_weight=wb))
             loss_sum += (loss + penalty + self._penalty()) * (stop - start)
             self._update_metrics(y[start:stop], outputs, wb)
-            if progbar is not None:
-                progbar.update(stop)
+            if callback_list is not None:
+                callback_list.on_test_batch_end(
+                    step, {**self._logs(loss_sum, stop), "size": stop - start}
+                )
         logs = self._logs(loss_sum, n)
-        if progbar is not None:
-            progbar.update(n, values=list(logs.items()), finalize=True)
+        if callback_list is not None:
+            callback_list.on_test_end(logs)
         return logs
 
     def evaluate(
@@ -383,36 +389,54 @@ class Trainer:
     ):
         """Loss and metrics on the given data: a scalar, a list ``[loss, *metrics]``, or a dict."""
         self._require_compiled("evaluate")
+        _no_steps(steps)
         batch_size = _batch_size(batch_size, "batch_size")
         x, y, weights = self._prepare(x, y, sample_weight)
         self._ensure_ready(x, y)
         x, y, weights = self._to_device(x, y, weights)
-        verbose = _resolve_verbose(verbose)
-        progbar = Progbar(len(x), verbose=verbose) if verbose else None
-        logs = self._evaluate_arrays(x, y, weights, batch_size, progbar)
+        callback_list = self._callbacks_for(callbacks, verbose, len(x), batch_size)
+        logs = self._evaluate_arrays(x, y, weights, batch_size, callback_list)
         if return_dict:
             return logs
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None):
-        """The model's outputs for ``x``, computed in batches, as a NumPy array."""
+        """The model's outputs for ``x``, computed in batches, as a NumPy array.
+
+        ``verbose`` defaults to 0 (no progress bar), as in Keras 2.
+        """
+        _no_steps(steps)
         batch_size = _batch_size(batch_size, "batch_size")
         x = data_checks.as_array(x, "x")
         data_checks.check_input_shape(self, x)
         if not self.built:
             self.build((None,) + tuple(x.shape[1:]))
         x = xp.asarray(x, dtype=self.compute_dtype)
-        verbose = _resolve_verbose(verbose)
-        progbar = Progbar(len(x), verbose=verbose) if verbose else None
+        callback_list = self._callbacks_for(callbacks, verbose, len(x), batch_size)
+        callback_list.on_predict_begin()
         outputs = []
-        for start in range(0, len(x), batch_size):
+        for step, start in enumerate(range(0, len(x), batch_size)):
             stop = min(len(x), start + batch_size)
+            callback_list.on_predict_batch_begin(step)
             outputs.append(self._forward(x[start:stop], training=False)[0])
-            if progbar is not None:
-                progbar.update(stop, finalize=stop == len(x))
+            callback_list.on_predict_batch_end(step, {"outputs": outputs[-1], "size": stop - start})
+        callback_list.on_predict_end()
         result = outputs[0] if len(outputs) == 1 else xp.concatenate(outputs)
         return np.array(backend.to_numpy(result))
+
+    def _callbacks_for(self, callbacks, verbose, samples, batch_size):
+        verbose = _resolve_verbose(verbose)
+        return CallbackList(
+            callbacks,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=1,
+            steps=-(-samples // batch_size),
+            samples=samples,
+            batch_size=batch_size,
+        )
 
     def predict_on_batch(self, x):
         """The outputs for one batch, as a NumPy array."""
@@ -494,6 +518,13 @@ def _batch_size(value, name):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise DataError(f"`{name}` must be a positive integer, got {value!r}.")
     return int(value)
+
+
+def _no_steps(steps):
+    if steps is not None:
+        raise DataError(
+            "`steps` is for generators; with arrays every sample is used. Remove `steps`."
+        )
 
 
 def _resolve_verbose(verbose):

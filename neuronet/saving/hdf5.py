@@ -99,32 +99,34 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False):
     """Read weights from ``filepath`` into ``model``; all or nothing."""
     h5py = _h5py()
     filepath = os.fspath(filepath)
-    if not model.built:
-        raise FileFormatError(
-            f"Model '{model.name}' must be built before loading weights from {filepath}: "
-            "give the first layer input_dim/input_shape or call build()."
-        )
     try:
         file = h5py.File(filepath, "r")
     except OSError as error:
         raise FileFormatError(f"{filepath}: not a readable HDF5 file ({error}).") from None
     with file:
-        if "layer_names" in file.attrs:
-            assignments = _keras2_assignments(model, file, filepath, by_name, skip_mismatch)
-        elif "model_weights" in file and "layer_names" in file["model_weights"].attrs:
-            assignments = _keras2_assignments(
-                model, file["model_weights"], filepath, by_name, skip_mismatch
-            )
-        elif "layers" in file:
-            assignments = _keras3_assignments(model, file, filepath, skip_mismatch)
-        else:
-            raise FileFormatError(
-                f"{filepath}: neither a Keras 2 (layer_names) nor a Keras 3 (layers/...) "
-                "weights file."
-            )
-        values = [
-            (variable, _read(dataset, variable, filepath)) for variable, dataset in assignments
-        ]
+        load_weights_from(model, file, filepath, skip_mismatch, by_name)
+
+
+def load_weights_from(model, file, source, skip_mismatch=False, by_name=False):
+    """Load from an open HDF5 file (any of the layouts); ``source`` names it in errors."""
+    if not model.built:
+        raise FileFormatError(
+            f"Model '{model.name}' must be built before loading weights from {source}: "
+            "give the first layer input_dim/input_shape or call build()."
+        )
+    if "layer_names" in file.attrs:
+        assignments = _keras2_assignments(model, file, source, by_name, skip_mismatch)
+    elif "model_weights" in file and "layer_names" in file["model_weights"].attrs:
+        assignments = _keras2_assignments(
+            model, file["model_weights"], source, by_name, skip_mismatch
+        )
+    elif "layers" in file:
+        assignments = _keras3_assignments(model, file, source, skip_mismatch)
+    else:
+        raise FileFormatError(
+            f"{source}: neither a Keras 2 (layer_names) nor a Keras 3 (layers/...) weights file."
+        )
+    values = [(variable, _read(dataset, variable, source)) for variable, dataset in assignments]
     for variable, value in values:
         variable.assign(value)
 
