@@ -23,7 +23,6 @@ from neuronet.registry import Registry
 from neuronet.special import erfc
 
 ACTIVATIONS = Registry("activation", "keras.activations")
-_GRADIENTS = {}  # activation function -> its derivative
 
 
 def register(fn, grad, *names):
@@ -40,35 +39,10 @@ def register(fn, grad, *names):
     Returns:
         ``fn``, unchanged.
     """
-    if not callable(fn) or not callable(grad):
-        raise TypeError(
-            f"register(fn, grad, *names) needs two callables, got fn={fn!r}, grad={grad!r}."
-        )
-    if not names:
-        if not hasattr(fn, "__name__"):
-            raise ValueError(f"{fn!r} has no __name__: pass the name(s) to register it under.")
-        names = (fn.__name__,)
-    # Check every name first, so that a clash leaves the registry as it was.
-    for name in names:
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"Activation names must be non-empty strings, got {name!r}.")
-        if name in ACTIVATIONS and ACTIVATIONS.lookup(name) is not fn:
-            raise ValueError(f"The activation name {name!r} is already registered.")
-    if _GRADIENTS.get(fn, grad) is not grad:
-        raise ValueError(f"{fn!r} is already registered with another derivative.")
-    ACTIVATIONS.add(fn, *names)
-    _GRADIENTS[fn] = grad
-    return fn
+    return ACTIVATIONS.add_with_gradient(fn, grad, *names)
 
 
-def _derivative_of(fn, *names):
-    """Decorator for a built-in derivative: registers ``fn`` with it under ``names``."""
-
-    def decorate(grad):
-        register(fn, grad, *names)
-        return grad
-
-    return decorate
+_derivative_of = ACTIVATIONS.derivative_of
 
 
 def _as_float(x):
@@ -504,17 +478,7 @@ def get(identifier):
         UnknownIdentifierError: an unknown name, with the closest known one suggested.
         ValueError: anything else.
     """
-    if identifier is None:
-        return linear
-    if isinstance(identifier, str):
-        return ACTIVATIONS.lookup(identifier)
-    fn = deserialize(identifier) if isinstance(identifier, dict) else identifier
-    if callable(fn):
-        return fn
-    raise ValueError(
-        f"Could not interpret activation function identifier: {identifier!r}. Expected None, "
-        "a name such as 'relu', a serialized activation (dict) or a callable."
-    )
+    return linear if identifier is None else ACTIVATIONS.get(identifier)
 
 
 def serialize(fn):
@@ -543,13 +507,11 @@ def gradient(fn):
     Raises:
         ValueError: ``fn`` was not registered with a derivative.
     """
-    if isinstance(fn, str):
-        fn = get(fn)
-    try:
-        return _GRADIENTS[fn]
-    except (KeyError, TypeError):
+    grad = ACTIVATIONS.gradient_of(get(fn) if isinstance(fn, str) else fn)
+    if grad is None:
         raise ValueError(
             f"No derivative is known for the activation {fn!r}. Register it with "
             "neuronet.activations.register(fn, grad, 'name'), where grad(x, y, grad_output) "
             "returns the gradient with respect to x."
-        ) from None
+        )
+    return grad

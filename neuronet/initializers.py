@@ -588,12 +588,4 @@ def get(identifier):
         UnknownIdentifierError: an unknown name (with the closest known one suggested).
         ValueError: anything else that is not callable.
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if inspect.isclass(identifier):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+    return INITIALIZERS.get(identifier)

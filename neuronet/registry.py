@@ -30,6 +30,7 @@ class Registry:
         self.module = module
         self._objects = {}  # every name and alias -> object
         self._canonical = {}  # id(object) -> canonical name
+        self._gradients = {}  # function -> its derivative (activations and losses)
 
     def register(self, *names):
         """Decorator: register a function or class under ``names`` (default: its ``__name__``).
@@ -52,6 +53,65 @@ class Registry:
                 raise ValueError(f"The {self.family} name {name!r} is already registered.")
             self._objects[name] = obj
         self._canonical.setdefault(id(obj), names[0])
+
+    def add_with_gradient(self, fn, grad, *names):
+        """Register a function and its derivative (activations and losses pair them).
+
+        Every name is checked before any is added, so a clash leaves the registry unchanged.
+        """
+        if not callable(fn) or not callable(grad):
+            raise TypeError(
+                f"register(fn, grad, *names) needs two callables, got fn={fn!r}, grad={grad!r}."
+            )
+        if not names:
+            if not hasattr(fn, "__name__"):
+                raise ValueError(f"{fn!r} has no __name__: pass the name(s) to register it under.")
+            names = (fn.__name__,)
+        for name in names:
+            if not isinstance(name, str) or not name:
+                raise TypeError(f"{self.family} names must be non-empty strings, got {name!r}.")
+            if name in self._objects and self._objects[name] is not fn:
+                raise ValueError(f"The {self.family} name {name!r} is already registered.")
+        if self._gradients.get(fn, grad) is not grad:
+            raise ValueError(f"{fn!r} is already registered with another derivative.")
+        self.add(fn, *names)
+        self._gradients[fn] = grad
+        return fn
+
+    def derivative_of(self, fn, *names):
+        """Decorator for a built-in derivative: registers ``fn`` with it under ``names``."""
+
+        def decorate(grad):
+            self.add_with_gradient(fn, grad, *names)
+            return grad
+
+        return decorate
+
+    def gradient_of(self, fn):
+        """The registered derivative of ``fn`` (a function or a name), or None."""
+        if isinstance(fn, str):
+            fn = self.lookup(fn)
+        try:
+            return self._gradients.get(fn)
+        except TypeError:  # unhashable
+            return None
+
+    def get(self, identifier, custom_objects=None):
+        """Keras's ``get`` for the family: None stays None; a name or a config is deserialized;
+        a class becomes a fresh instance; any other callable is returned as it is."""
+        if identifier is None:
+            return None
+        obj = identifier
+        if isinstance(identifier, (str, dict)):
+            obj = self.deserialize(identifier, custom_objects)
+        if inspect.isclass(obj):
+            obj = obj()
+        if callable(obj):
+            return obj
+        raise ValueError(
+            f"Could not interpret {self.family} identifier: {identifier!r}. Expected a name, a "
+            "serialized config (dict) or a callable."
+        )
 
     def names(self):
         """All registered names and aliases, sorted."""

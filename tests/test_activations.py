@@ -342,11 +342,11 @@ def test_gradient_of_unregistered_callable_says_how_to_register():
 def restore_registry():
     """Put the global registry back as it was: registered test functions must not leak."""
     registry = activations.ACTIVATIONS
-    saved = (dict(registry._objects), dict(registry._canonical), dict(activations._GRADIENTS))
+    saved = (dict(registry._objects), dict(registry._canonical), dict(registry._gradients))
     yield
     registry._objects, registry._canonical = saved[0], saved[1]
-    activations._GRADIENTS.clear()
-    activations._GRADIENTS.update(saved[2])
+    registry._gradients.clear()
+    registry._gradients.update(saved[2])
 
 
 def test_register_a_custom_activation(restore_registry):

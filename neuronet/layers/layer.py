@@ -247,6 +247,12 @@ class Layer:
 
     def __call__(self, inputs, training=False):
         """Run the layer on an array: build it on first use, check the shape, ``forward``."""
+        if type(inputs).__name__ == "KerasTensor":
+            raise TypeError(
+                f"Layer '{self.name}' was called on an Input: the functional API is not part of "
+                "neuronet yet. Stack the layers in a Sequential model instead: "
+                "Sequential([Input(shape), layer, ...])."
+            )
         inputs = xp.asarray(inputs, dtype=self.dtype)
         if not self.built:
             self.build((None,) + tuple(inputs.shape[1:]))

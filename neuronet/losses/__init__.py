@@ -9,8 +9,6 @@
   ``compile`` uses: whatever the user passed, a ``Loss`` that can train.
 """
 
-import inspect
-
 from neuronet.losses.crossentropy import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
@@ -121,22 +119,7 @@ def get(identifier):
         UnknownIdentifierError: an unknown name, with the closest known one suggested.
         ValueError: anything else that is not a loss.
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        obj = LOSSES.lookup(identifier)
-    elif isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    else:
-        obj = identifier
-    if inspect.isclass(obj):
-        obj = obj()
-    if callable(obj):
-        return obj
-    raise ValueError(
-        f"Could not interpret loss identifier: {identifier!r}. Expected a name such as 'mse', "
-        "a serialized loss (dict), a Loss instance or a function."
-    )
+    return LOSSES.get(identifier)
 
 
 def serialize(loss):

@@ -29,7 +29,6 @@ from neuronet.losses.targets import aligned_shapes, check_targets
 from neuronet.registry import Registry
 
 LOSSES = Registry("loss", "keras.losses")
-_GRADIENTS = {}  # loss function -> its derivative
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
@@ -49,14 +48,7 @@ def register(fn, grad, *names):
     Returns:
         ``fn``, with ``fn.grad`` set to ``grad``.
     """
-    if not callable(fn) or not callable(grad):
-        raise TypeError(f"register(fn, grad, *names) needs two callables, got {fn!r}, {grad!r}.")
-    names = names or (fn.__name__,)
-    for name in names:
-        if name in LOSSES and LOSSES.lookup(name) is not fn:
-            raise ValueError(f"The loss name {name!r} is already registered.")
-    LOSSES.add(fn, *names)
-    _GRADIENTS[fn] = grad
+    LOSSES.add_with_gradient(fn, grad, *names)
     fn.grad = grad
     return fn
 
@@ -73,13 +65,10 @@ def _derivative_of(fn, *names):
 
 def gradient(fn):
     """The derivative of a loss function: the registered one, else ``fn.grad``, else None."""
-    if isinstance(fn, str):
-        fn = LOSSES.lookup(fn)
-    try:
-        return _GRADIENTS[fn]
-    except (KeyError, TypeError):
+    grad = LOSSES.gradient_of(fn)
+    if grad is None:
         grad = getattr(fn, "grad", None)
-        return grad if callable(grad) else None
+    return grad if callable(grad) else None
 
 
 # --- shapes -----------------------------------------------------------------------------------

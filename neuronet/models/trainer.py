@@ -148,6 +148,19 @@ class Trainer:
             None if weights is None else xp.asarray(weights, dtype=dtype),
         )
 
+    def _check_optimizer_fits(self):
+        """The optimizer keeps state per weight: refuse, before anything runs, a model whose
+        trainable weights changed (a layer added or unfrozen) since that state was created."""
+        if getattr(self.optimizer, "built", False):
+            try:
+                self.optimizer._indices_of(self.trainable_weights)
+            except ValueError:
+                raise ValueError(
+                    f"The trainable weights of model '{self.name}' changed after its optimizer "
+                    "started training (a layer was added or unfrozen). Call compile() again to "
+                    "train with a fresh optimizer."
+                ) from None
+
     def _ensure_ready(self, x, y):
         """Build the model and resolve the metrics once the data has passed every check."""
         if not self.built:
@@ -293,6 +306,7 @@ class Trainer:
             validation = (x_val, y_val, w_val)
         validation_batch_size = _batch_size(validation_batch_size or batch_size, "batch size")
 
+        self._check_optimizer_fits()
         # Everything is valid: from here on the model may change.
         self._ensure_ready(x, y)
         x, y, weights = self._to_device(x, y, weights)
@@ -469,6 +483,7 @@ class Trainer:
         """One gradient update on one batch; returns the loss (and metrics) on it."""
         self._require_compiled("train_on_batch")
         x, y, weights = self._prepare(x, y, sample_weight, class_weight)
+        self._check_optimizer_fits()
         self._ensure_ready(x, y)
         x, y, weights = self._to_device(x, y, weights)
         if reset_metrics:

@@ -55,11 +55,13 @@ def model_config(keras3_config, model):
             "trainable": layers[1]["config"]["trainable"],
             "dtype": layers[1]["config"].get("dtype", "float32"),
             "batch_input_shape": list(input_shape),
-            **{k: v for k, v in layers[1]["config"].items()
-               if k not in ("name", "trainable", "dtype")},
+            **{
+                k: v
+                for k, v in layers[1]["config"].items()
+                if k not in ("name", "trainable", "dtype")
+            },
         }
-    return {"class_name": "Sequential", "config": {"name": keras3_config["name"],
-                                                    "layers": layers}}
+    return {"class_name": "Sequential", "config": {"name": keras3_config["name"], "layers": layers}}
 
 
 def optimizer_config(keras3_optimizer):

@@ -84,9 +84,7 @@ def _save_keras2_h5(model, path, overwrite, include_optimizer):
                     "metrics": compile_config["metrics"],
                     "weighted_metrics": compile_config["weighted_metrics"],
                     "loss_weights": compile_config["loss_weights"],
-                    "optimizer_config": keras2_config.optimizer_config(
-                        compile_config["optimizer"]
-                    ),
+                    "optimizer_config": keras2_config.optimizer_config(compile_config["optimizer"]),
                 }
                 file.attrs["training_config"] = json.dumps(training).encode()
             hdf5.write_keras2_weights(file.create_group("model_weights"), model)
@@ -208,7 +206,7 @@ def compile_from_config(model, compile_config, custom_objects=None):
 
     optimizer = compile_config.get("optimizer") or "rmsprop"
     if isinstance(optimizer, dict) and str(optimizer.get("class_name", "")).startswith("Custom>"):
-        optimizer = {**optimizer, "class_name": optimizer["class_name"][len("Custom>"):]}
+        optimizer = {**optimizer, "class_name": optimizer["class_name"][len("Custom>") :]}
     optimizer = optimizers.deserialize(optimizer, custom_objects)
     loss = compile_config.get("loss")
     if isinstance(loss, dict):

@@ -140,3 +140,17 @@ def test_bad_batch_size_and_validation_split():
         model.fit(X, Y, validation_split=1.5, verbose=0)
     with pytest.raises(DataError, match="no training"):
         model.fit(X, Y, validation_split=0.9, verbose=0)  # floor(4 * 0.1) = 0 training samples
+
+
+def test_adding_a_layer_after_training_asks_for_a_new_compile():
+    model = Sequential([Dense(3, input_dim=2)])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(X, np.zeros((4, 3)), verbose=0)
+    model.add(Dense(1))
+    before = snapshot(model)
+    with pytest.raises(ValueError, match="compile"):
+        model.fit(X, Y, verbose=0)
+    assert_unchanged(model, before)
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(X, Y, verbose=0)
+    assert int(model.optimizer.iterations) == 1

@@ -17,10 +17,14 @@ Y = (X[:, :1] + X[:, 1:2] > 0).astype("float32")
 
 
 def make_model(optimizer=None, **dense_kwargs):
-    model = Sequential([Dense(4, activation="tanh", input_dim=3, **dense_kwargs),
-                        Dense(1, activation="sigmoid")])
-    model.compile(optimizer=optimizer or optimizers.SGD(learning_rate=0.1),
-                  loss="binary_crossentropy", metrics=["accuracy"])
+    model = Sequential(
+        [Dense(4, activation="tanh", input_dim=3, **dense_kwargs), Dense(1, activation="sigmoid")]
+    )
+    model.compile(
+        optimizer=optimizer or optimizers.SGD(learning_rate=0.1),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
@@ -44,8 +48,9 @@ def test_validation_split_takes_the_last_samples_before_shuffling():
     model = make_model()
     twin = clone_of(model)
     split = model.fit(X, Y, validation_split=0.25, epochs=2, shuffle=False, verbose=0)
-    explicit = twin.fit(X[:30], Y[:30], validation_data=(X[30:], Y[30:]), epochs=2,
-                        shuffle=False, verbose=0)
+    explicit = twin.fit(
+        X[:30], Y[:30], validation_data=(X[30:], Y[30:]), epochs=2, shuffle=False, verbose=0
+    )
     for key in split.history:
         np.testing.assert_allclose(split.history[key], explicit.history[key], rtol=1e-6)
 
@@ -64,8 +69,9 @@ def test_class_weight_equals_the_matching_sample_weight():
     model = make_model()
     twin = clone_of(model)
     a = model.fit(X, Y, class_weight={0: 0.5, 1: 3.0}, epochs=2, shuffle=False, verbose=0)
-    b = twin.fit(X, Y, sample_weight=np.where(Y[:, 0] == 1, 3.0, 0.5), epochs=2,
-                 shuffle=False, verbose=0)
+    b = twin.fit(
+        X, Y, sample_weight=np.where(Y[:, 0] == 1, 3.0, 0.5), epochs=2, shuffle=False, verbose=0
+    )
     np.testing.assert_allclose(a.history["loss"], b.history["loss"], rtol=1e-6)
     for u, v in zip(model.get_weights(), twin.get_weights()):
         np.testing.assert_allclose(u, v, rtol=1e-6)
@@ -132,8 +138,9 @@ def test_float64_is_honoured_everywhere():
 def test_same_seed_same_training_in_process():
     def run():
         backend.set_random_seed(42)
-        model = Sequential([Dense(8, activation="relu", input_dim=3), Dropout(0.5),
-                            Dense(1, activation="sigmoid")])
+        model = Sequential(
+            [Dense(8, activation="relu", input_dim=3), Dropout(0.5), Dense(1, activation="sigmoid")]
+        )
         model.compile(optimizer="adam", loss="binary_crossentropy")
         model.fit(X, Y, epochs=3, batch_size=4, verbose=0)
         return model.get_weights()
@@ -158,8 +165,13 @@ print(hashlib.sha256(b''.join(w.tobytes() for w in m.get_weights())).hexdigest()
 
 def test_same_seed_same_training_across_processes():
     digests = {
-        subprocess.run([sys.executable, "-c", SEEDED_SCRIPT], capture_output=True, text=True,
-                       check=True, cwd=ROOT).stdout.strip()
+        subprocess.run(
+            [sys.executable, "-c", SEEDED_SCRIPT],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        ).stdout.strip()
         for _ in range(2)
     }
     assert len(digests) == 1
@@ -187,8 +199,14 @@ def test_early_stopping_restores_the_best_weights():
                 best.update(loss=logs["val_loss"], weights=self.model.get_weights())
 
     stopper = callbacks.EarlyStopping(patience=2, restore_best_weights=True)
-    history = model.fit(X[:30], Y[:30], epochs=50, validation_data=(X[30:], Y[30:]),
-                        callbacks=[Remember(), stopper], verbose=0)
+    history = model.fit(
+        X[:30],
+        Y[:30],
+        epochs=50,
+        validation_data=(X[30:], Y[30:]),
+        callbacks=[Remember(), stopper],
+        verbose=0,
+    )
     assert len(history.epoch) < 50 or min(history.history["val_loss"]) == best["loss"]
     for u, v in zip(model.get_weights(), best["weights"]):
         np.testing.assert_array_equal(u, v)
@@ -197,14 +215,24 @@ def test_early_stopping_restores_the_best_weights():
 def test_model_checkpoint_saves_models_that_load(tmp_path):
     path = tmp_path / "best.keras"
     model = make_model()
-    model.fit(X[:30], Y[:30], epochs=3, validation_data=(X[30:], Y[30:]), verbose=0,
-              callbacks=[callbacks.ModelCheckpoint(path, save_best_only=True)])
+    model.fit(
+        X[:30],
+        Y[:30],
+        epochs=3,
+        validation_data=(X[30:], Y[30:]),
+        verbose=0,
+        callbacks=[callbacks.ModelCheckpoint(path, save_best_only=True)],
+    )
     assert path.is_file()
     assert load_model(path).predict(X).shape == (40, 1)
     weights_path = tmp_path / "w-{epoch:02d}.weights.h5"
-    model.fit(X, Y, epochs=2, verbose=0,
-              callbacks=[callbacks.ModelCheckpoint(weights_path, monitor="loss",
-                                                   save_weights_only=True)])
+    model.fit(
+        X,
+        Y,
+        epochs=2,
+        verbose=0,
+        callbacks=[callbacks.ModelCheckpoint(weights_path, monitor="loss", save_weights_only=True)],
+    )
     assert sorted(p.name for p in tmp_path.glob("w-*")) == ["w-01.weights.h5", "w-02.weights.h5"]
 
 
@@ -213,7 +241,8 @@ def test_learning_rate_scheduler_and_reduce_on_plateau_change_the_optimizer():
     seen = []
     schedule = callbacks.LearningRateScheduler(lambda epoch, lr: 0.1 / (epoch + 1))
     probe = callbacks.LambdaCallback(
-        on_epoch_end=lambda epoch, logs: seen.append(model.optimizer.learning_rate))
+        on_epoch_end=lambda epoch, logs: seen.append(model.optimizer.learning_rate)
+    )
     model.fit(X, Y, epochs=3, verbose=0, callbacks=[schedule, probe])
     np.testing.assert_allclose(seen, [0.1, 0.05, 0.1 / 3], rtol=1e-6)
     reducer = callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=0, min_delta=10)
@@ -226,8 +255,9 @@ def test_terminate_on_nan_stops_training_in_the_batch():
     model = Sequential([Dense(1, input_dim=3)])
     model.compile(optimizer=optimizers.SGD(learning_rate=1e10), loss="mse")
     with np.errstate(over="ignore", invalid="ignore"):
-        history = model.fit(X * 1e10, Y, epochs=5, batch_size=4, verbose=0,
-                            callbacks=[callbacks.TerminateOnNaN()])
+        history = model.fit(
+            X * 1e10, Y, epochs=5, batch_size=4, verbose=0, callbacks=[callbacks.TerminateOnNaN()]
+        )
     assert len(history.epoch) <= 1
     assert int(model.optimizer.iterations) < 10
 

@@ -22,8 +22,9 @@ Y = np.array([[0], [1], [1], [0]], dtype="float32")
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_keras_model_files_load_and_predict(case, key, keras_fixtures):
     model = load_model(keras_fixtures / case["files"][key])
-    np.testing.assert_allclose(model.predict(case["arrays"]["x"]), case["arrays"]["y"],
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        model.predict(case["arrays"]["x"]), case["arrays"]["y"], rtol=1e-5, atol=1e-6
+    )
     assert model.compiled == case["compiled_when_saved"]
     if model.compiled:
         assert model.loss in ("binary_crossentropy", "categorical_crossentropy")
@@ -32,8 +33,7 @@ def test_keras_model_files_load_and_predict(case, key, keras_fixtures):
 @pytest.mark.parametrize("name", ["model.keras", "model.h5"])
 def test_round_trip_keeps_weights_compile_settings_and_optimizer_state(tmp_path, name):
     model = textbook_model()
-    model.compile(loss="binary_crossentropy", optimizer=optimizers.Adam(0.01),
-                  metrics=["accuracy"])
+    model.compile(loss="binary_crossentropy", optimizer=optimizers.Adam(0.01), metrics=["accuracy"])
     model.fit(X, Y, epochs=3, verbose=0)
     model.save(tmp_path / name)
     loaded = load_model(tmp_path / name)
