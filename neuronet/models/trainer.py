@@ -194,9 +194,6 @@ class Trainer:
         self._train_variables = self.trainable_weights
         self._loss_scale = float(self.optimizer.scale_loss(1.0)) if self.optimizer else 1.0
         self._regularized = [w for w in self.weights if w.regularizer is not None]
-        self._activity_regularized = [
-            layer for layer in layers if layer.activity_regularizer is not None
-        ]
 
     # --- one step -----------------------------------------------------------------------------
     def _forward(self, x, training):
