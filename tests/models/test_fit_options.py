@@ -267,3 +267,13 @@ def test_csv_logger_writes_one_row_per_epoch(tmp_path):
     make_model().fit(X, Y, epochs=3, verbose=0, callbacks=[callbacks.CSVLogger(path)])
     rows = path.read_text().splitlines()
     assert rows[0] == "epoch,accuracy,loss" and len(rows) == 4
+
+
+def test_activity_regularization_is_part_of_the_reported_loss():
+    # Keras 3 adds regularizer(outputs) as it is, not divided by the batch size.
+    model = make_model(activity_regularizer=regularizers.L2(0.01))
+    plain = clone_of(model)
+    hidden = np.tanh(X @ model.layers[0].kernel.numpy() + model.layers[0].bias.numpy())
+    expected = plain.evaluate(X, Y, verbose=0, batch_size=len(X))[0] + 0.01 * np.sum(hidden**2)
+    loss = model.evaluate(X, Y, verbose=0, batch_size=len(X))[0]
+    assert loss == pytest.approx(expected, rel=1e-5)

@@ -108,7 +108,13 @@ def test_whole_model_gradient_by_central_differences():
     with float64():
         model = Sequential(
             [
-                Dense(5, activation="tanh", input_dim=3, kernel_regularizer="l2"),
+                Dense(
+                    5,
+                    activation="tanh",
+                    input_dim=3,
+                    kernel_regularizer="l2",
+                    activity_regularizer="l2",
+                ),
                 Dense(4, activation="relu"),
                 Dense(2, activation="softmax"),
             ]
