@@ -83,6 +83,10 @@ class Dense(Layer):
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
 
+    def weight_shapes(self, input_shape):
+        kernel = (input_shape[-1], self.units)
+        return [kernel, (self.units,)] if self.use_bias else [kernel]
+
     def check_input_shape(self, input_shape):
         if not self.built:
             return

@@ -225,6 +225,11 @@ class Layer:
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
 
+    def weight_shapes(self, input_shape):
+        """The shapes of the weights ``build(input_shape)`` would create, without creating
+        them (so a loader can refuse an absurd model before allocating anything)."""
+        return []
+
     def check_input_shape(self, input_shape):
         """Raise ShapeError when inputs of ``input_shape`` cannot go through this layer."""
         if not self.built:

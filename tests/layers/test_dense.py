@@ -106,3 +106,11 @@ def test_float64_floatx_builds_float64_weights():
     layer.build((None, 2))
     assert layer.kernel.dtype == "float64"
     assert layer(np.ones((1, 2))).dtype == np.float64
+
+
+def test_weight_shapes_are_known_before_building():
+    assert Dense(4).weight_shapes((None, 3)) == [(3, 4), (4,)]
+    assert Dense(4, use_bias=False).weight_shapes((None, 2**20)) == [(2**20, 4)]
+    layer = Dense(4)
+    layer.build((None, 3))
+    assert [w.shape for w in layer.weights] == layer.weight_shapes((None, 3))
