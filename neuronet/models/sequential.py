@@ -25,6 +25,7 @@ class Sequential(Trainer):
     def __init__(self, layers=None, name=None, trainable=True):
         self.name = name or backend.unique_name("sequential")
         self._layers = []
+        self._layer_names = set()
         self._input_layer = None
         self._trainable = bool(trainable)
         self.built = False
@@ -55,7 +56,7 @@ class Sequential(Trainer):
                 f"Only layers can be added to a Sequential model; got {layer!r} of type "
                 f"{type(layer).__name__}."
             )
-        if any(existing.name == layer.name for existing in self._layers):
+        if layer.name in self._layer_names:
             raise ValueError(
                 f"All layers added to a Sequential model should have unique names; "
                 f"'{layer.name}' is already in model '{self.name}'. Pass name=... to the layer."
@@ -63,12 +64,13 @@ class Sequential(Trainer):
         if not self._layers and self._input_layer is None and layer._batch_input_shape:
             self._input_layer = _ImplicitInput(layer._batch_input_shape, layer.dtype)
         self._layers.append(layer)
+        self._layer_names.add(layer.name)
         input_shape = self.input_shape_or_none()
         if input_shape is not None:
             try:
-                self._build_layers(input_shape)
+                self._build_layers(input_shape, only_last=True)
             except Exception:
-                self._layers.pop()
+                self._layer_names.discard(self._layers.pop().name)
                 if not self._layers and isinstance(self._input_layer, _ImplicitInput):
                     self._input_layer = None
                 raise
@@ -78,6 +80,7 @@ class Sequential(Trainer):
         if not self._layers:
             raise TypeError(f"There are no layers in model '{self.name}' to pop.")
         layer = self._layers.pop()
+        self._layer_names.discard(layer.name)
         if not self._layers and isinstance(self._input_layer, _ImplicitInput):
             self._input_layer = None
         self._metrics = None
@@ -149,10 +152,20 @@ class Sequential(Trainer):
             raise NotBuiltError(f"Model '{self.name}' has no layers to build.")
         self._build_layers(input_shape)
 
-    def _build_layers(self, input_shape):
-        self.output_shape_for(input_shape)  # raises before anything is built
-        shape = input_shape
-        for layer in self._layers:
+    def _build_layers(self, input_shape, only_last=False):
+        """Build the layers that are not built yet, checking every shape before building.
+
+        With ``only_last`` (from ``add``, once the model is built) only the new layer is visited,
+        so adding n layers one by one costs O(n), not O(n^2).
+        """
+        start = len(self._layers) - 1 if only_last and self.built else 0
+        shape = input_shape if start == 0 else tuple(self._layers[start - 1].output_shape)
+        probe = shape
+        for layer in self._layers[start:]:  # raises before anything is built
+            if layer.built:
+                layer.check_input_shape(probe)
+            probe = tuple(layer.compute_output_shape(probe))
+        for layer in self._layers[start:]:
             if not layer.built:
                 layer.build(shape)
             shape = tuple(layer.compute_output_shape(shape))

@@ -23,6 +23,8 @@ def atomic_path(filepath, overwrite=True):
     )
     os.close(handle)
     try:
+        # mkstemp creates 0600 files; give the saved file the mode a plain open() would.
+        os.chmod(temporary, _mode_for(filepath))
         yield temporary
         with open(temporary, "rb+") as written:
             os.fsync(written.fileno())
@@ -32,6 +34,16 @@ def atomic_path(filepath, overwrite=True):
             os.remove(temporary)
         raise
     _sync_folder(folder)
+
+
+def _mode_for(filepath):
+    """The old file's permissions, or those a new file gets under the current umask."""
+    try:
+        return os.stat(filepath).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _sync_folder(folder):

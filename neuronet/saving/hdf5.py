@@ -7,8 +7,10 @@
   is the snake-case class name numbered per class (``dense``, ``dense_1``, ...).
 
 The layout written follows the file name (``.weights.h5`` -> Keras 3, else Keras 2); the layout
-read is detected from the file's content. Loading checks every dataset's shape against the
-model before any weight changes, and reads no data from a file it refuses.
+read is detected from the file's content. Reading goes through ``h5_checks`` (re-exported here:
+``open_hdf5``, ``read_array``, ``read_json_attribute``, ``read_string_list_attribute``): the
+whole file's structure is checked when it is opened, every dataset's dtype and shape against
+the model before any data is read, and no weight changes unless the whole file checks out.
 """
 
 import os
@@ -18,18 +20,37 @@ import numpy as np
 from neuronet.errors import FileFormatError
 from neuronet.layers.layer import format_shape, snake_case
 from neuronet.saving.atomic import atomic_path
+from neuronet.saving.h5_checks import (
+    check_dataset,
+    check_file,
+    h5_errors,
+    is_checked,
+    open_hdf5,
+    read_array,
+    read_json_attribute,
+    read_string_list_attribute,
+    require_h5py,
+)
+
+__all__ = [
+    "check_file",
+    "keras3_layer_keys",
+    "load_weights",
+    "load_weights_from",
+    "open_hdf5",
+    "read_array",
+    "read_json_attribute",
+    "read_string_list_attribute",
+    "save_weights",
+    "write_keras2_weights",
+    "write_keras3_weights",
+]
 
 KERAS2_VERSION = "2.21.0"  # the tf_keras release whose layout neuronet writes
 
 
 def _h5py():
-    try:
-        import h5py
-    except ImportError:
-        raise ImportError(
-            "Saving and loading HDF5 weights needs h5py: pip install 'neuronet[h5]'."
-        ) from None
-    return h5py
+    return require_h5py()
 
 
 def _layout_for_name(filepath):
@@ -97,50 +118,68 @@ def keras3_layer_keys(model):
 
 def load_weights(model, filepath, skip_mismatch=False, by_name=False):
     """Read weights from ``filepath`` into ``model``; all or nothing."""
-    h5py = _h5py()
-    filepath = os.fspath(filepath)
-    try:
-        file = h5py.File(filepath, "r")
-    except OSError as error:
-        raise FileFormatError(f"{filepath}: not a readable HDF5 file ({error}).") from None
-    with file:
-        load_weights_from(model, file, filepath, skip_mismatch, by_name)
+    with open_hdf5(filepath) as file:
+        load_weights_from(model, file, os.fspath(filepath), skip_mismatch, by_name)
 
 
 def load_weights_from(model, file, source, skip_mismatch=False, by_name=False):
-    """Load from an open HDF5 file (any of the layouts); ``source`` names it in errors."""
+    """Load from an open HDF5 file (any of the layouts); ``source`` names it in errors.
+
+    A file that ``open_hdf5`` did not open is walked by ``check_file`` first. Every dataset's
+    dtype and shape is checked against the model before any data is read, and every value is
+    read before the first weight changes.
+    """
     if not model.built:
         raise FileFormatError(
             f"Model '{model.name}' must be built before loading weights from {source}: "
             "give the first layer input_dim/input_shape or call build()."
         )
-    if "layer_names" in file.attrs:
-        assignments = _keras2_assignments(model, file, source, by_name, skip_mismatch)
-    elif "model_weights" in file and "layer_names" in file["model_weights"].attrs:
-        assignments = _keras2_assignments(
-            model, file["model_weights"], source, by_name, skip_mismatch
-        )
-    elif "layers" in file:
-        assignments = _keras3_assignments(model, file, source, skip_mismatch)
-    else:
-        raise FileFormatError(
-            f"{source}: neither a Keras 2 (layer_names) nor a Keras 3 (layers/...) weights file."
-        )
-    values = [(variable, _read(dataset, variable, source)) for variable, dataset in assignments]
+    if not is_checked(file):
+        check_file(file.file, source)
+    with h5_errors(source, file.name, "finding the weights"):
+        assignments = _assignments(model, file, source, skip_mismatch, by_name)
+    for variable, dataset in assignments:
+        check_dataset(dataset, source, variable.shape)
+    values = [
+        (variable, np.asarray(read_array(dataset, source, variable.shape), variable.value.dtype))
+        for variable, dataset in assignments
+    ]
     for variable, value in values:
         variable.assign(value)
 
 
-def _read(dataset, variable, filepath):
-    if dataset.dtype.kind != "f":
-        raise FileFormatError(
-            f"{filepath}: dataset {dataset.name} has dtype {dataset.dtype}; weights must be "
-            "floating point."
-        )
-    return np.asarray(dataset[()], dtype=variable.value.dtype)
+def _assignments(model, file, source, skip_mismatch, by_name):
+    """(variable, dataset) pairs for the layout the file holds; reads no data."""
+    if "layer_names" in file.attrs:
+        return _keras2_assignments(model, file, source, by_name, skip_mismatch)
+    weights_group = _child(file, "model_weights", source, required=False)
+    if weights_group is not None and "layer_names" in weights_group.attrs:
+        return _keras2_assignments(model, weights_group, source, by_name, skip_mismatch)
+    if "layers" in file:
+        return _keras3_assignments(model, file, source, skip_mismatch)
+    raise FileFormatError(
+        f"{source}: neither a Keras 2 (layer_names) nor a Keras 3 (layers/...) weights file."
+    )
+
+
+def _child(group, name, source, required=True, kind="group"):
+    """``group[name]`` if it is a group (or a dataset, for ``kind="dataset"``); None if absent
+    and not required."""
+    h5py = _h5py()
+    where = f"{group.name.rstrip('/')}/{name}"
+    if name not in group:
+        if required:
+            raise FileFormatError(f"{source}: {where}: is listed but missing.")
+        return None
+    item = group[name]
+    wanted = h5py.Group if kind == "group" else h5py.Dataset
+    if not isinstance(item, wanted):
+        raise FileFormatError(f"{source}: {where}: is a {type(item).__name__}, not a {kind}.")
+    return item
 
 
 def _decode(names):
+    """Legacy helper model_files.py still uses; new code calls read_string_list_attribute."""
     return [n.decode("utf8") if isinstance(n, bytes) else str(n) for n in np.atleast_1d(names)]
 
 
@@ -151,10 +190,10 @@ def _check_shapes(layer, variables, datasets, filepath, skip_mismatch):
         problem = f"expects {len(variables)} weights but the file has {len(datasets)}"
     else:
         for variable, dataset in zip(variables, datasets):
-            if tuple(dataset.shape) != variable.shape:
+            if tuple(dataset.shape or ()) != variable.shape:
                 problem = (
                     f"weight '{variable.name}' has shape {format_shape(variable.shape)} but the "
-                    f"file's {dataset.name} has shape {format_shape(dataset.shape)}"
+                    f"file's {dataset.name} has shape {format_shape(dataset.shape or ())}"
                 )
                 break
     if problem is None:
@@ -163,26 +202,24 @@ def _check_shapes(layer, variables, datasets, filepath, skip_mismatch):
         import warnings
 
         warnings.warn(
-            f"Skipping layer '{layer.name}' when loading {filepath}: {problem}.", stacklevel=3
+            f"Skipping layer '{layer.name}' when loading {filepath}: {problem}.", stacklevel=4
         )
         return False
     raise FileFormatError(f"{filepath}: layer '{layer.name}' {problem}.")
 
 
 def _keras2_assignments(model, group, filepath, by_name, skip_mismatch):
-    layer_names = _decode(group.attrs["layer_names"])
+    layer_names = read_string_list_attribute(group, "layer_names", filepath)
     stored = {}
     for name in layer_names:
-        if name not in group:
-            raise FileFormatError(f"{filepath}: layer group '{name}' is listed but missing.")
-        layer_group = group[name]
-        weight_names = _decode(layer_group.attrs.get("weight_names", []))
-        datasets = []
-        for weight_name in weight_names:
-            if weight_name not in layer_group:
-                raise FileFormatError(f"{filepath}: dataset '{name}/{weight_name}' is missing.")
-            datasets.append(layer_group[weight_name])
-        stored[name] = datasets
+        layer_group = _child(group, name, filepath)
+        weight_names = read_string_list_attribute(
+            layer_group, "weight_names", filepath, required=False
+        )
+        stored[name] = [
+            _child(layer_group, weight_name, filepath, kind="dataset")
+            for weight_name in weight_names
+        ]
     assignments = []
     if by_name:
         for layer in model.layers:
@@ -206,12 +243,19 @@ def _keras2_assignments(model, group, filepath, by_name, skip_mismatch):
 
 
 def _keras3_assignments(model, file, filepath, skip_mismatch):
-    layers_group = file["layers"]
+    layers_group = _child(file, "layers", filepath)
     assignments = []
     for key, layer in zip(keras3_layer_keys(model), model.layers):
-        variables_group = layers_group.get(f"{key}/vars")
+        layer_group = _child(layers_group, key, filepath, required=False)
+        variables_group = None
+        if layer_group is not None:
+            variables_group = _child(layer_group, "vars", filepath, required=False)
         count = 0 if variables_group is None else len(variables_group)
-        datasets = [variables_group[str(i)] for i in range(count) if str(i) in variables_group]
+        datasets = [
+            _child(variables_group, str(i), filepath, kind="dataset")
+            for i in range(count)
+            if str(i) in variables_group
+        ]
         if len(datasets) != count:
             raise FileFormatError(f"{filepath}: layers/{key}/vars has non-numbered entries.")
         if not layer.weights and not datasets:

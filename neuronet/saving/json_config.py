@@ -3,16 +3,19 @@
 Written in Keras 3's form (``module``/``class_name``/``config``/``registered_name``, an
 ``InputLayer`` first, ``build_config``); read in Keras 3's and Keras 2's forms, including the
 legacy one where a Sequential config is a bare list of layers. Reading is pure data parsing:
-classes come only from neuronet's closed registries (or ``custom_objects``).
+the parsed JSON passes ``config_checks`` before any object is built, classes come only from
+neuronet's closed registries (or ``custom_objects``), and the weights the layers would create
+are counted before any is allocated.
 """
 
 import json
 
-from neuronet.layers import LAYERS, Layer
+from neuronet.layers import LAYERS, InputLayer, Layer
+from neuronet.saving import config_checks
 
 KERAS_VERSION = "3.15.1"  # the Keras release whose file format neuronet writes
 BACKEND = "numpy"
-MAX_LAYERS = 10_000
+MAX_LAYERS = config_checks.MAX_LAYERS
 
 
 def _dtype_policy(dtype):
@@ -109,46 +112,96 @@ def _plain_metrics(metrics):
     return [m if isinstance(m, str) else metrics_module.serialize(m) for m in metrics]
 
 
-def model_from_json(json_string, custom_objects=None):
-    """Rebuild a model from ``to_json`` output or a Keras 2/3 JSON file's text."""
-    try:
-        description = json.loads(json_string)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"The model JSON could not be parsed: {error}") from None
-    return model_from_config(description, custom_objects)
+def model_from_json(json_string, custom_objects=None, max_params=config_checks.MAX_PARAMS):
+    """Rebuild a model from ``to_json`` output or a Keras 2/3 JSON file's text.
+
+    Args:
+        json_string: the JSON text (str, or UTF-8 bytes).
+        custom_objects: ``{name: class or function}`` for classes that are not neuronet's;
+            the only way besides neuronet's registries for a name in the text to become code.
+        max_params: refuse (before allocating anything) models with more parameters.
+
+    Raises:
+        FileFormatError: whatever is wrong with the text, starting with ``"<json string>"``.
+    """
+    source = "<json string>"
+    config_checks.check_loader_arguments(custom_objects, max_params)
+    with config_checks.loading_errors(source):
+        description = config_checks.parse_json(json_string, source)
+        return build_model(description, source, custom_objects, max_params)
 
 
-def model_from_config(description, custom_objects=None):
-    """Rebuild a model from a parsed ``{"class_name": ..., "config": ...}`` description."""
-    if not isinstance(description, dict) or "class_name" not in description:
-        raise ValueError("A model config must be a dict with 'class_name' and 'config'.")
-    class_name = description["class_name"]
-    if class_name != "Sequential":
-        raise ValueError(
-            f"Model class {class_name!r} is not supported; neuronet loads Sequential models."
-        )
-    model = sequential_from_config(description.get("config"), custom_objects)
+def model_from_config(description, custom_objects=None, max_params=config_checks.MAX_PARAMS):
+    """Rebuild a model from a parsed ``{"class_name": ..., "config": ...}`` description.
+
+    Checked like a file (``config_checks``); errors are FileFormatError naming ``"<config>"``.
+    """
+    source = "<config>"
+    config_checks.check_loader_arguments(custom_objects, max_params)
+    with config_checks.loading_errors(source):
+        return build_model(description, source, custom_objects, max_params)
+
+
+def build_model(description, source, custom_objects=None, max_params=config_checks.MAX_PARAMS):
+    """Check ``description`` (from ``source``) as untrusted data, then build its model.
+
+    Loaders call this inside ``config_checks.loading_errors(source)``.
+    """
+    config_checks.check_model_description(description, source, custom_objects)
     build_config = description.get("build_config") or {}
-    if not model.built and build_config.get("input_shape"):
-        model.build(tuple(build_config["input_shape"]))
+    model = sequential_from_config(
+        description.get("config"),
+        custom_objects,
+        max_params=max_params,
+        source=source,
+        build_input_shape=build_config.get("input_shape"),
+    )
     return model
 
 
-def sequential_from_config(config, custom_objects=None):
-    """A Sequential model from its config (Keras 3, Keras 2, or a bare list of layers)."""
+def sequential_from_config(
+    config,
+    custom_objects=None,
+    max_params=config_checks.MAX_PARAMS,
+    source="<config>",
+    build_input_shape=None,
+):
+    """A Sequential model from its config (Keras 3, Keras 2, or a bare list of layers).
+
+    Every layer object is created first (configuration only, no weights); the weights they
+    would create are totalled (``config_checks.check_parameter_budget``) before the first
+    ``add`` builds anything. ``build_input_shape`` is the model's ``build_config`` shape, used
+    when neither an InputLayer nor the config's ``build_input_shape`` gives one.
+    """
     from neuronet.models.sequential import Sequential
 
-    if isinstance(config, list):  # the legacy form: just the layers
-        config = {"layers": config}
-    if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
-        raise ValueError("A Sequential config must hold a list of 'layers'.")
-    if len(config["layers"]) > MAX_LAYERS:
-        raise ValueError(f"A Sequential config with more than {MAX_LAYERS} layers is refused.")
-    name = config.get("name")
+    entries = config_checks.layer_entries(config, source)
+    layers = [LAYERS.deserialize(entry, custom_objects) for entry in entries]
+    for entry, layer in zip(entries, layers):
+        if not isinstance(layer, Layer):  # a custom object that is not a layer class
+            raise config_checks.refuse(
+                source, f"{entry['class_name']!r} gives a {type(layer).__name__}, not a layer."
+            )
+    if isinstance(config, dict) and config.get("build_input_shape"):
+        build_input_shape = config["build_input_shape"]
+    input_shape = _declared_input_shape(layers) or build_input_shape
+    if input_shape is not None:
+        input_shape = tuple(input_shape)
+    weighted = [layer for layer in layers if not isinstance(layer, InputLayer)]
+    config_checks.check_parameter_budget(weighted, input_shape, source, max_params)
+    name = config.get("name") if isinstance(config, dict) else None
     model = Sequential(name=name if isinstance(name, str) and name else None)
-    for entry in config["layers"]:
-        model.add(LAYERS.deserialize(entry, custom_objects))
-    build_input_shape = config.get("build_input_shape")
-    if not model.built and build_input_shape and model.layers:
-        model.build(tuple(build_input_shape))
+    for layer in layers:
+        model.add(layer)
+    if not model.built and input_shape is not None and model.layers:
+        model.build(input_shape)
     return model
+
+
+def _declared_input_shape(layers):
+    """The input shape an InputLayer, or the first layer's input_dim/input_shape, declares."""
+    if not layers:
+        return None
+    if isinstance(layers[0], InputLayer):
+        return layers[0].batch_shape
+    return layers[0]._batch_input_shape

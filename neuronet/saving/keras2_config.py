@@ -1,11 +1,15 @@
 """Keras 2's dialect of model configs (tf_keras), translated from neuronet's Keras 3 form.
 
-Keras 2 writes dtypes as plain strings, an InputLayer with ``batch_input_shape`` (named
-``<first layer>_input``) whose shape the first layer repeats, ``activity_regularizer`` on
-Dense, and initializer configs without Keras 3's ``input_axes``/``output_axes``.
+Keras 2 writes dtypes as plain strings; an InputLayer with ``batch_input_shape`` (named
+``<first layer>_input`` when the first layer declared the input) whose shape the first layer
+repeats; ``activity_regularizer`` on Dense; initializer configs without Keras 3's
+``input_axes``/``output_axes``; and a ``build_config`` on every built layer. Inside ``.h5``
+model files it leaves out ``module``, ``registered_name`` and ``build_config``.
 """
 
 import copy
+
+from neuronet.layers import LAYERS
 
 KERAS2_VERSION = "2.21.0"  # the tf_keras release whose dialect neuronet writes
 _KERAS3_ONLY_INITIALIZER_KEYS = ("input_axes", "output_axes")
@@ -24,44 +28,64 @@ def _strip_initializer(config):
         for key in _KERAS3_ONLY_INITIALIZER_KEYS:
             if inner.get(key) is None:
                 inner.pop(key, None)
-    return config
 
 
-def layer_config(entry):
-    """One layer's ``{"class_name", "config"}`` in Keras 2's form."""
-    entry = copy.deepcopy(entry)
-    entry.pop("build_config", None)
+def _layer_entry(layer, batch_input_shape=None):
+    entry = copy.deepcopy(LAYERS.serialize(layer))
     config = entry["config"]
-    if "dtype" in config:
-        config["dtype"] = _plain_dtype(config["dtype"])
-    if entry["class_name"] == "InputLayer" and "batch_shape" in config:
-        config = {"batch_input_shape": config.pop("batch_shape"), **config}
-        entry["config"] = config
-    if entry["class_name"] == "Dense":
+    config["dtype"] = _plain_dtype(config.get("dtype"))
+    if batch_input_shape is not None:  # the first layer repeats the input shape
+        head = {key: config.pop(key) for key in ("name", "trainable", "dtype")}
+        entry["config"] = config = {**head, "batch_input_shape": list(batch_input_shape), **config}
+    if type(layer).__name__ == "Dense":
         config.setdefault("activity_regularizer", None)
+        order = list(config)
+        if "activity_regularizer" in order:  # Keras 2 lists it after the bias regularizer
+            value = config.pop("activity_regularizer")
+            position = list(config).index("bias_regularizer") + 1
+            items = list(config.items())
+            items.insert(position, ("activity_regularizer", value))
+            entry["config"] = config = dict(items)
         for key in ("kernel_initializer", "bias_initializer"):
             _strip_initializer(config.get(key))
+    if layer.built:
+        entry["build_config"] = {"input_shape": list(layer.input_shape)}
     return entry
 
 
-def model_config(keras3_config, model):
-    """The Sequential ``{"class_name", "config"}`` in Keras 2's form."""
-    layers = [layer_config(entry) for entry in keras3_config["layers"]]
+def model_description(model, for_h5=False):
+    """tf_keras's ``{"class_name": "Sequential", "config": ...}`` for ``model``.
+
+    ``for_h5=True`` gives the plainer form tf_keras stores in ``.h5`` files.
+    """
+    layers = []
     input_shape = model.input_shape_or_none()
-    if layers and layers[0]["class_name"] == "InputLayer" and model.layers:
-        layers[0]["config"]["name"] = f"{model.layers[0].name}_input"
-        layers[1]["config"] = {
-            "name": layers[1]["config"]["name"],
-            "trainable": layers[1]["config"]["trainable"],
-            "dtype": layers[1]["config"].get("dtype", "float32"),
-            "batch_input_shape": list(input_shape),
-            **{
-                k: v
-                for k, v in layers[1]["config"].items()
-                if k not in ("name", "trainable", "dtype")
-            },
-        }
-    return {"class_name": "Sequential", "config": {"name": keras3_config["name"], "layers": layers}}
+    # A first layer that declared the input (input_dim=...) repeats its shape, and Keras 2
+    # names the InputLayer after it; an explicit Input keeps its own name.
+    declared_by_layer = type(model._input_layer).__name__ == "_ImplicitInput"
+    if input_shape is not None and model.layers:
+        name = f"{model.layers[0].name}_input" if declared_by_layer else model._input_layer.name
+        layers.append(
+            {
+                "module": "keras.layers",
+                "class_name": "InputLayer",
+                "config": {
+                    "batch_input_shape": list(input_shape),
+                    "dtype": model.compute_dtype,
+                    "sparse": False,
+                    "ragged": False,
+                    "name": name,
+                    "optional": False,
+                },
+                "registered_name": None,
+            }
+        )
+    for index, layer in enumerate(model.layers):
+        declared = input_shape if index == 0 and declared_by_layer else None
+        layers.append(_layer_entry(layer, declared))
+    if for_h5:
+        layers = [{"class_name": e["class_name"], "config": e["config"]} for e in layers]
+    return {"class_name": "Sequential", "config": {"name": model.name, "layers": layers}}
 
 
 def optimizer_config(keras3_optimizer):
@@ -72,3 +96,7 @@ def optimizer_config(keras3_optimizer):
     config["jit_compile"] = False
     config["is_legacy_optimizer"] = False
     return {"class_name": f"Custom>{keras3_optimizer['class_name']}", "config": config}
+
+
+def model_config(keras3_config, model):  # noqa: ARG001 - transitional; see model_description
+    return model_description(model, for_h5=True)

@@ -6,25 +6,28 @@
   ``training_config`` (JSON), groups ``model_weights`` (Keras 2 weights layout) and
   ``optimizer_weights``.
 
-``load_model`` detects the format from the file's first bytes, whatever its name.
+``load_model`` detects the format from the file's first bytes, whatever its name, and treats
+the file as untrusted: ``keras_zip`` checks and reads the archive (bounded, in memory),
+``config_checks`` the configs, ``hdf5``'s readers the weights; every refusal, and any error from
+deeper code, reaches the caller as a ``FileFormatError`` naming the file.
 """
 
 import datetime
 import io
 import json
 import os
+import stat
 import warnings
 import zipfile
 
-import numpy as np
-
 from neuronet.errors import FileFormatError
-from neuronet.saving import hdf5, json_config, keras2_config
+from neuronet.saving import config_checks, hdf5, json_config, keras2_config, keras_zip
 from neuronet.saving.atomic import atomic_path
+from neuronet.saving.config_checks import MAX_PARAMS
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
-_KERAS_MEMBERS = ("config.json", "metadata.json", "model.weights.h5")
+_NUMERIC = "fiu"  # optimizer state: float slots, an integer iteration count
 
 
 def save_model(model, filepath, overwrite=True, include_optimizer=True):
@@ -105,66 +108,87 @@ def _write_keras2_optimizer(group, optimizer):
         group.create_dataset(name.decode(), data=variable.numpy())
 
 
-def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """Rebuild a model saved by ``model.save`` (or by Keras 3 / tf_keras)."""
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, max_params=MAX_PARAMS):
+    """Rebuild a model saved by ``model.save`` (or by Keras 3 / tf_keras).
+
+    Loading is pure data parsing (see ``config_checks`` and ``keras_zip``): classes come from
+    neuronet's registries or ``custom_objects`` only, nothing is imported by name, no code from
+    the file ever runs, and nothing is extracted to disk.
+
+    Args:
+        filepath: a ``.keras`` archive or a Keras 2 ``.h5`` model (told apart by content).
+        custom_objects: ``{name: class or function}`` for objects that are not neuronet's.
+        compile: restore the compile settings and the optimizer state, if saved.
+        safe_mode: accepted for Keras compatibility. neuronet has no unsafe mode: Lambda
+            layers and other code in files are always refused, whatever this argument or any
+            flag inside the file says.
+        max_params: refuse, before allocating anything, models with more weights than this.
+
+    Raises:
+        FileFormatError: for every problem with the file (its message starts with the path);
+            whatever deeper code raised is chained as its cause. No model is returned, not
+            even a partly loaded one.
+    """
     path = os.fspath(filepath)
+    config_checks.check_loader_arguments(custom_objects, max_params)
+    with config_checks.loading_errors(path):
+        head = _first_bytes(path)
+        if head.startswith(_ZIP_MAGIC):
+            return _load_keras(path, custom_objects, compile, max_params)
+        if head.startswith(_HDF5_MAGIC):
+            return _load_keras2_h5(path, custom_objects, compile, max_params)
+        raise FileFormatError(
+            f"{path}: neither a .keras archive nor an HDF5 model file (unknown first bytes)."
+        )
+
+
+def _first_bytes(path):
+    """The file's first 8 bytes; only regular files are read (not FIFOs or devices)."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise FileFormatError(f"{path}: not a regular file.")
         with open(path, "rb") as handle:
-            head = handle.read(8)
+            return handle.read(8)
     except OSError as error:
-        raise FileFormatError(f"{path}: cannot be read ({error}).") from None
-    if head.startswith(_ZIP_MAGIC):
-        return _load_keras(path, custom_objects, compile)
-    if head.startswith(_HDF5_MAGIC):
-        return _load_keras2_h5(path, custom_objects, compile)
-    raise FileFormatError(
-        f"{path}: neither a .keras archive nor an HDF5 model file (unknown first bytes)."
-    )
+        raise FileFormatError(f"{path}: cannot be read ({error}).") from error
 
 
-def _load_keras(path, custom_objects, compile):
-    h5py = hdf5._h5py()
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            for name in ("config.json", "model.weights.h5"):
-                if name not in names:
-                    raise FileFormatError(f"{path}: the .keras archive has no {name}.")
-            unexpected = sorted(set(names) - set(_KERAS_MEMBERS) - {"assets/"})
-            if unexpected:
-                raise FileFormatError(f"{path}: unexpected members in the archive: {unexpected}.")
-            config = archive.read("config.json")
-            weights = archive.read("model.weights.h5")
-    except (zipfile.BadZipFile, OSError) as error:
-        raise FileFormatError(f"{path}: not a readable .keras archive ({error}).") from None
-    try:
-        description = json.loads(config)
-    except ValueError as error:
-        raise FileFormatError(f"{path}: config.json is not valid JSON ({error}).") from None
-    model = json_config.model_from_config(description, custom_objects)
-    with h5py.File(io.BytesIO(weights), "r") as file:
-        hdf5.load_weights_from(model, file, f"{path}/model.weights.h5")
+def _load_keras(path, custom_objects, compile, max_params):
+    archive = keras_zip.read_keras_archive(path, keras_zip.max_weights_bytes(max_params))
+    if archive.metadata is not None:
+        source = f"{path}/{keras_zip.METADATA}"
+        metadata = config_checks.parse_json(archive.metadata, source, keras_zip.METADATA)
+        config_checks.check_json_tree(metadata, source)
+        if not isinstance(metadata, dict):
+            raise FileFormatError(f"{source}: must hold a JSON object.")
+    source = f"{path}/{keras_zip.CONFIG}"
+    description = config_checks.parse_json(archive.config, source, keras_zip.CONFIG)
+    model = json_config.build_model(description, source, custom_objects, max_params)
+    source = f"{path}/{keras_zip.WEIGHTS}"
+    with hdf5.open_hdf5(archive.weights, name=source) as file:
+        hdf5.load_weights_from(model, file, source)
         if compile and description.get("compile_config"):
             compile_from_config(model, description["compile_config"], custom_objects)
-            if "optimizer/vars" in file:
-                group = file["optimizer/vars"]
-                _restore_optimizer(model, {key: np.asarray(group[key][()]) for key in group})
+            _restore_optimizer(model, file, source)
     return model
 
 
-def _load_keras2_h5(path, custom_objects, compile):
-    h5py = hdf5._h5py()
-    with h5py.File(path, "r") as file:
+def _load_keras2_h5(path, custom_objects, compile, max_params):
+    with hdf5.open_hdf5(path) as file:
         if "model_config" not in file.attrs:
             raise FileFormatError(
                 f"{path}: an HDF5 file without 'model_config' holds only weights; build the "
                 "model and call load_weights instead."
             )
-        description = json.loads(_text(file.attrs["model_config"]))
-        model = json_config.model_from_config(description, custom_objects)
+        description = hdf5.read_json_attribute(file, "model_config", path)
+        source = f"{path} (model_config)"
+        model = json_config.build_model(description, source, custom_objects, max_params)
         hdf5.load_weights_from(model, file, path)
         if compile and "training_config" in file.attrs:
-            training = json.loads(_text(file.attrs["training_config"]))
+            training = hdf5.read_json_attribute(file, "training_config", path)
+            config_checks.check_training_config(
+                training, f"{path} (training_config)", custom_objects
+            )
             compile_from_config(
                 model,
                 {
@@ -177,14 +201,8 @@ def _load_keras2_h5(path, custom_objects, compile):
                 custom_objects,
             )
             if "optimizer_weights" in file:
-                group = file["optimizer_weights"]
-                names = hdf5._decode(group.attrs.get("weight_names", []))
-                _restore_keras2_optimizer(model, [np.asarray(group[n][()]) for n in names])
+                _restore_keras2_optimizer(model, file["optimizer_weights"], path)
     return model
-
-
-def _text(value):
-    return value.decode("utf8") if isinstance(value, bytes) else str(value)
 
 
 def _keras2_metric_names(metrics):
@@ -220,20 +238,51 @@ def compile_from_config(model, compile_config, custom_objects=None):
     )
 
 
-def _restore_optimizer(model, store):
+def _restore_optimizer(model, file, source):
+    """Keras 3's ``optimizer/vars/<i>``: each dataset checked against the optimizer's own
+    variable (shape, numeric dtype) before any is read; a different count is skipped with a
+    warning, as Keras does."""
+    if "optimizer" not in file:
+        return
+    group = file["optimizer"].get("vars")
+    if group is None:
+        return
     optimizer = model.optimizer
-    if len(store) != len(optimizer.variables):  # saved after training: slots too
+    if len(group) != len(optimizer.variables):  # saved after training: slots too
         optimizer.build(model.trainable_weights)
+    variables = optimizer.variables
+    if len(group) != len(variables):
+        warnings.warn(
+            f"Skipping variable loading for optimizer '{optimizer.name}', because it has "
+            f"{len(variables)} variables whereas the saved optimizer has {len(group)} "
+            "variables.",
+            stacklevel=3,
+        )
+        return
+    store = {}
+    for index, variable in enumerate(variables):  # every value read before any is assigned
+        if str(index) not in group:
+            raise FileFormatError(f"{source}: optimizer/vars has no dataset '{index}'.")
+        dataset = group[str(index)]
+        store[str(index)] = hdf5.read_array(dataset, source, variable.shape, kinds=_NUMERIC)
     optimizer.load_own_variables(store)
 
 
-def _restore_keras2_optimizer(model, values):
+def _restore_keras2_optimizer(model, group, source):
+    """tf_keras's ``optimizer_weights``, listed by its ``weight_names`` attribute."""
+    names = hdf5.read_string_list_attribute(group, "weight_names", source, required=False)
     optimizer = model.optimizer
-    if len(values) != len(_keras2_optimizer_variables(optimizer)):  # saved after training
+    if len(names) != len(_keras2_optimizer_variables(optimizer)):  # saved after training
         optimizer.build(model.trainable_weights)
     variables = _keras2_optimizer_variables(optimizer)
-    shapes_match = len(values) == len(variables) and all(
-        tuple(np.shape(v)) == w.shape for v, w in zip(values, variables)
+    datasets = []
+    for name in names:
+        if name not in group:
+            raise FileFormatError(f"{source}: optimizer_weights lists '{name}' but lacks it.")
+        datasets.append(group[name])
+    shapes_match = len(datasets) == len(variables) and all(
+        tuple(getattr(d, "shape", None) or ()) == w.shape and hasattr(d, "dtype")
+        for d, w in zip(datasets, variables)
     )
     if not shapes_match:
         warnings.warn(
@@ -242,5 +291,8 @@ def _restore_keras2_optimizer(model, values):
             stacklevel=3,
         )
         return
+    values = [
+        hdf5.read_array(d, source, w.shape, kinds=_NUMERIC) for d, w in zip(datasets, variables)
+    ]
     for variable, value in zip(variables, values):
         variable.assign(value)

@@ -111,3 +111,17 @@ def test_a_failed_save_leaves_the_old_file_whole(tmp_path, monkeypatch):
         textbook_model().save_weights(path)
     assert path.read_bytes() == original
     assert [p.name for p in tmp_path.iterdir()] == ["w.h5"]  # no temporary file left over
+
+
+def test_saved_files_get_the_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    path = tmp_path / "w.h5"
+    textbook_model().save_weights(path)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+    os.chmod(path, 0o640)
+    textbook_model().save_weights(path)  # replacing a file keeps its permissions
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
