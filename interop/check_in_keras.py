@@ -68,6 +68,8 @@ def tf_keras_checks(directory, case, arrays):
     model = tf_keras.models.load_model(directory / f"{name}.full.h5")
     check_prediction(model, arrays)
     check_compiled(model, case)
+    if int(model.optimizer.iterations) != case["iterations"]:  # the optimizer state came too
+        raise AssertionError(f"iterations {int(model.optimizer.iterations)} != saved")
     yield "tf_keras load_model(full .h5)"
 
 

@@ -12,7 +12,6 @@ import numpy as np
 import neuronet
 from neuronet import optimizers, regularizers
 from neuronet.layers import Dense, Dropout, Input
-from neuronet.saving import keras2_config
 
 
 def cases():
@@ -66,9 +65,7 @@ def main(out):
         model.save_weights(out / f"{name}.weights.h5")
         model.save_weights(out / f"{name}.k2weights.h5")
         (out / f"{name}.keras3.json").write_text(model.to_json())
-        description = keras2_config.model_description(model)
-        description.update(keras_version=keras2_config.KERAS2_VERSION, backend="tensorflow")
-        (out / f"{name}.keras2.json").write_text(json.dumps(description))
+        (out / f"{name}.keras2.json").write_text(model.to_json(dialect="keras2"))
         np.savez(out / f"{name}.npz", x=x, y=model.predict(x))
         index.append({
             "name": name,

@@ -273,11 +273,12 @@ class Sequential(Trainer):
 
         return json_config.sequential_from_config(config, custom_objects)
 
-    def to_json(self, **kwargs):
-        """The model's architecture as a Keras JSON string (Keras 3 form)."""
+    def to_json(self, dialect="keras3", **kwargs):
+        """The model's architecture as a Keras JSON string: Keras 3's form, or tf_keras's with
+        ``dialect="keras2"``; other keyword arguments go to ``json.dumps``."""
         from neuronet.saving import json_config
 
-        return json_config.to_json(self, **kwargs)
+        return json_config.to_json(self, dialect=dialect, **kwargs)
 
     def save(self, filepath, overwrite=True, include_optimizer=True):
         """Save the whole model: ``.keras`` (Keras 3 archive) or ``.h5`` (Keras 2 file)."""

@@ -343,6 +343,17 @@ def _required_identifier(value):
     return None if isinstance(value, (str, dict)) else "must be a name or a config object"
 
 
+def _dtype(value):
+    """A dtype name, or Keras 3's ``{"class_name": "DTypePolicy", "config": {"name": ...}}``."""
+    if value is None or isinstance(value, str):
+        return None
+    config = value.get("config") if isinstance(value, dict) else None
+    name = config.get("name") if isinstance(config, dict) else None
+    if isinstance(name, str) or (isinstance(config, dict) and name is None):
+        return None
+    return "must be a dtype name or a DTypePolicy config object"
+
+
 def _shape(value):
     """A batch shape or a sample shape: a short list of positive sizes or nulls."""
     if not isinstance(value, (list, tuple)) or len(value) > MAX_RANK:
@@ -395,7 +406,7 @@ def _optional(check):
 _COMMON_FIELDS = {
     "name": _name,
     "trainable": _boolean,
-    "dtype": _identifier,
+    "dtype": _dtype,
     "activity_regularizer": _identifier,
     "input_shape": _optional(_sample_shape),
     "input_dim": _optional(_positive_int),
@@ -408,15 +419,10 @@ _LAYER_FIELDS = {
         "units": _positive_int,
         "activation": _identifier,
         "use_bias": _boolean,
+        # Keras writes every initializer; a null one would leave the weight without values.
+        **dict.fromkeys(("kernel_initializer", "bias_initializer"), _required_identifier),
         **dict.fromkeys(
-            (
-                "kernel_initializer",
-                "bias_initializer",
-                "kernel_regularizer",
-                "bias_regularizer",
-                "kernel_constraint",
-                "bias_constraint",
-            ),
+            ("kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint"),
             _identifier,
         ),
     },
@@ -440,7 +446,7 @@ _REQUIRED_FIELDS = {
 _MODEL_FIELDS = {
     "name": _optional(_text),
     "trainable": _boolean,
-    "dtype": _identifier,
+    "dtype": _dtype,
     "build_input_shape": _optional(_shape),
 }
 _COMPILE_FIELDS = {

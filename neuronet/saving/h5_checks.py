@@ -9,14 +9,19 @@ any link, and refuses the file unless it is made only of what Keras writes:
 
 - groups and datasets reached through hard links, each reached once (no cycles, no sharing);
 - datasets stored inside the file (no external storage, no virtual layout), filtered only by
-  HDF5's built-in compressors, declaring no more bytes than the file can hold;
+  HDF5's built-in codecs, declaring no more bytes than the file can hold (64 times as many,
+  up to 4 GiB, when compressed);
 - names (of links and attributes) that are valid UTF-8; attributes of sane size;
 - at most ``MAX_OBJECTS`` links and attributes in all.
 
-After that, ``read_array`` reads one dataset once it has checked its dtype and shape, and
-``read_json_attribute`` / ``read_string_list_attribute`` read Keras's attributes checking their
-type. Every problem is a ``FileFormatError`` whose message starts with the file's name, then the
-object inside the file, then what is wrong; errors from h5py are turned into it.
+Then ``read_array`` reads a dataset once its dtype and shape are checked, and
+``read_json_attribute`` / ``read_string_list_attribute`` read Keras's attributes once their
+type and shape are checked. Variable-length strings are read from the file's bytes by this
+module (see ``_RawFile``), never by HDF5, whose string-heap reader allocates whatever length a
+file declares and can loop forever on a malformed heap.
+
+Every problem is a ``FileFormatError`` whose message starts with the file's name, then the
+object inside the file, then what is wrong; whatever h5py raises is turned into it.
 """
 
 import contextlib
@@ -51,7 +56,7 @@ _H5_ERRORS = (
     SystemError,
 )
 
-_checked_files = set()  # HDF5 file numbers walked by open_hdf5 and still open
+_checked_files = {}  # HDF5 file number -> its _RawFile, for files open_hdf5 checked and holds
 
 
 def require_h5py():
@@ -83,7 +88,7 @@ def h5_errors(source, where, doing):
 def _label(source, name):
     if name is not None:
         return str(name)
-    if isinstance(source, (str, bytes, os.PathLike)):
+    if isinstance(source, (str, os.PathLike)):
         return os.fsdecode(source)
     return str(getattr(source, "name", None) or f"<{type(source).__name__}>")
 
@@ -91,6 +96,9 @@ def _label(source, name):
 @contextlib.contextmanager
 def open_hdf5(source, name=None):
     """Open ``source`` read-only, check its whole structure, and yield the ``h5py.File``.
+
+    A path is opened once, by Python, and h5py reads through that handle: nothing else is
+    opened, whatever the file says.
 
     Args:
         source: a path, a binary file-like object (``io.BytesIO``) or ``bytes``.
@@ -101,27 +109,37 @@ def open_hdf5(source, name=None):
     """
     h5py = require_h5py()
     label = _label(source, name)
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        source = io.BytesIO(bytes(source))
-    elif not hasattr(source, "read"):
-        source = os.fspath(source)
-    with h5_errors(label, "/", "opening the file as HDF5"):
-        file = h5py.File(source, "r")
-    try:
-        check_file(file, label)
-        fileno = file.id.fileno
-        _checked_files.add(fileno)
-        try:
+    with contextlib.ExitStack() as stack:
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            source = io.BytesIO(bytes(source))
+        elif not hasattr(source, "read"):
+            with h5_errors(label, "/", "opening the file"):
+                source = stack.enter_context(open(os.fspath(source), "rb"))
+        with h5_errors(label, "/", "opening the file as HDF5"):
+            file = stack.enter_context(h5py.File(source, "r"))
+        with checked(file, label, handle=source):
             yield file
-        finally:
-            _checked_files.discard(fileno)
+
+
+@contextlib.contextmanager
+def checked(group, source, handle=None):
+    """Within the block, ``group``'s file has passed ``check_file``: checked on entry unless
+    an enclosing ``checked``/``open_hdf5`` already did (one walk per file, however many
+    readers share it). ``handle`` is the Python file object h5py reads through, if any."""
+    with h5_errors(source, "/", "inspecting the file"):
+        file = group.file
+        fileno = file.id.fileno
+    if fileno in _checked_files:
+        yield
+        return
+    check_file(file, source)
+    with h5_errors(source, "/", "inspecting the file"):
+        raw = _checked_files[fileno] = _RawFile(file, handle, source)
+    try:
+        yield
     finally:
-        file.close()
-
-
-def is_checked(group):
-    """True if ``group`` belongs to a file that ``open_hdf5`` checked and still holds open."""
-    return group.file.id.fileno in _checked_files
+        del _checked_files[fileno]
+        raw.close()
 
 
 def check_file(file, source):
@@ -205,7 +223,7 @@ class _Walk:
                     raise _refuse(self.source, where, "is neither a group nor a dataset")
 
     def links(self, group, path):
-        """The group's (name, link type, address) triples, stopping once the object cap is passed."""
+        """The group's (name, link type, address) triples; stops once past the object cap."""
         found = []
 
         def collect(name, info):
@@ -316,19 +334,47 @@ def check_dataset(dataset, source, expected_shape=None, kinds="f"):
 
 
 def read_array(dataset, source, expected_shape=None, kinds="f"):
-    """The data of ``dataset`` as a NumPy array, after ``check_dataset``; read once."""
-    check_dataset(dataset, source, expected_shape, kinds)
-    with h5_errors(source, dataset.name, "reading the dataset"):
-        return np.asarray(dataset[()])
+    """The data of ``dataset`` as a NumPy array, read once, after ``check_dataset`` (and
+    ``check_file`` on its file, unless that file is already ``checked``)."""
+    with checked(dataset, source):
+        check_dataset(dataset, source, expected_shape, kinds)
+        with h5_errors(source, dataset.name, "reading the dataset"):
+            return np.asarray(dataset[()])
 
 
-def _attribute(obj, name, source, where):
-    """The raw value of attribute ``name`` of ``obj``, its size checked before reading."""
+def _attribute(obj, name, source, where, ndim, empty_numbers=False):
+    """The value of the string attribute ``name`` of ``obj``, read only after its type, shape
+    and size are checked: ``ndim`` dimensions of fixed or variable-length ASCII/UTF-8 strings.
+    With ``empty_numbers``, an empty 1-D numeric array (Keras's "no names") reads as ``[]``."""
+    h5t = require_h5py().h5t
     with h5_errors(source, where, "reading the attribute"):
         attribute = obj.attrs.get_id(name)
         check_attribute_size(attribute, source, where, obj.file.id.get_filesize())
-        value = obj.attrs[name]
-        return value, attribute.dtype
+        shape = attribute.shape
+        if shape is None:
+            raise _refuse(source, where, "holds no data (null dataspace)")
+        if len(shape) != ndim:
+            wanted = "one string" if ndim == 0 else "a 1-D list of names"
+            raise _refuse(source, where, f"has shape {shape}; Keras writes {wanted}")
+        string_type = attribute.get_type()
+        type_class = string_type.get_class()
+        if empty_numbers and type_class in (h5t.FLOAT, h5t.INTEGER) and shape == (0,):
+            return []
+        count = math.prod(shape)
+        # The type is checked before any read: HDF5 has crashed converting malformed
+        # variable-length types, and a string's declared length is what it allocates.
+        if (
+            type_class != h5t.STRING
+            or string_type.get_cset() not in (h5t.CSET_ASCII, h5t.CSET_UTF8)
+            or string_type.get_strpad() not in (h5t.STR_NULLTERM, h5t.STR_NULLPAD, h5t.STR_SPACEPAD)
+        ):
+            raise _refuse(source, where, f"has dtype {attribute.dtype}; Keras writes strings")
+        if not string_type.is_variable_str():
+            return obj.attrs[name]
+        header = require_h5py().h5o.get_info(obj.id).addr
+        raw = _checked_files[obj.file.id.fileno]
+        strings = raw.vlen_strings(header, name, count, where)
+        return strings[0] if ndim == 0 else strings
 
 
 def _text(value, source, where):
@@ -349,13 +395,16 @@ def read_json_attribute(obj, name, source):
     """The JSON object stored in the scalar string attribute ``name`` (``model_config``,
     ``training_config``), parsed; FileFormatError if absent, not a string, not JSON, or not
     a JSON object."""
-    where = f"{getattr(obj, 'name', '/')} attribute '{name}'"
-    if name not in obj.attrs:
-        raise _refuse(source, where, "is missing")
-    value, _ = _attribute(obj, name, source, where)
-    if np.ndim(value) != 0:
-        raise _refuse(source, where, f"has shape {np.shape(value)}; Keras writes one string")
-    text = _text(value.item() if isinstance(value, np.ndarray) else value, source, where)
+    where = f"{obj.name} attribute '{name}'"
+    with checked(obj, source):
+        with h5_errors(source, where, "looking up the attribute"):
+            present = name in obj.attrs
+        if not present:
+            raise _refuse(source, where, "is missing")
+        value = _attribute(obj, name, source, where, ndim=0)
+    if isinstance(value, np.ndarray):
+        value = value.item()
+    text = _text(value, source, where)
     try:
         parsed = json.loads(text)
     except (ValueError, RecursionError) as error:
@@ -372,29 +421,218 @@ def read_string_list_attribute(obj, name, source, required=True):
     lists too long for one attribute, ``name0``, ``name1``, ... which are joined here. A
     missing attribute is an error when ``required``, else an empty list.
     """
-    where = f"{getattr(obj, 'name', '/')} attribute '{name}'"
-    if name in obj.attrs:
-        parts = [name]
-    else:
-        parts = []
-        while f"{name}{len(parts)}" in obj.attrs and len(parts) <= MAX_OBJECTS:
-            parts.append(f"{name}{len(parts)}")
+    with checked(obj, source):
+        with h5_errors(source, obj.name, f"looking up attribute '{name}'"):
+            if name in obj.attrs:
+                parts = [name]
+            else:  # bounded: the walk allowed at most MAX_OBJECTS attributes
+                parts = []
+                while f"{name}{len(parts)}" in obj.attrs:
+                    parts.append(f"{name}{len(parts)}")
         if not parts:
             if required:
-                raise _refuse(source, where, "is missing")
+                raise _refuse(source, f"{obj.name} attribute '{name}'", "is missing")
             return []
-    names = []
-    for part in parts:
-        part_where = f"{getattr(obj, 'name', '/')} attribute '{part}'"
-        value, dtype = _attribute(obj, part, source, part_where)
-        value = np.asarray(value)
-        if value.ndim != 1:
+        names = []
+        for part in parts:
+            where = f"{obj.name} attribute '{part}'"
+            value = _attribute(obj, part, source, where, ndim=1, empty_numbers=True)
+            names += [_text(item, source, where) for item in value]
+        return names
+
+
+# --- Variable-length strings, read without HDF5's global-heap code --------------------------
+#
+# HDF5 keeps variable-length strings in "global heap collections". Its reader trusts them: a
+# string's declared length is allocated (and zeroed) before the heap is consulted, up to 4 GiB
+# per string, and a malformed collection can make it loop forever. Keras writes its names and
+# configs as such strings, so neuronet reads them itself from the attribute message in the
+# object header, with every offset and length checked against the file.
+
+_ATTRIBUTE_MESSAGE = 0x0C
+_CONTINUATION_MESSAGE = 0x10
+_ATTRIBUTE_INFO_MESSAGE = 0x15
+_MAX_HEADER_CHUNKS = 1000
+
+
+class _RawFile:
+    """Bounds-checked reads of the bytes of the one file h5py has open."""
+
+    def __init__(self, file, handle, source):
+        sizes = file.id.get_create_plist().get_sizes()
+        self.offset_size, self.length_size = sizes
+        self.base = file.id.get_create_plist().get_userblock()
+        self.size = file.id.get_filesize() - self.base
+        self.file, self.handle, self.source = file, handle, source
+        self.owned = None  # a handle opened here, on first use, when h5py holds the only one
+        # Headers and heaps are re-read per attribute; a hostile file could point every string
+        # at a different huge "collection": cap the total read to a few times the file.
+        self.budget = 4 * self.size + 2**24
+        self.collections = {}  # address -> {object index: bytes}
+
+    def bytes_at(self, address, length, where):
+        """``length`` bytes at HDF5 address ``address``, refused if outside the file."""
+        if address < 0 or length < 0 or address + length > self.size:
             raise _refuse(
-                source, part_where, f"has shape {value.shape}; Keras writes a 1-D list of names"
+                self.source,
+                where,
+                f"points at bytes {address}..{address + length} outside the file",
             )
-        if value.size == 0 and dtype.kind in "fiu":  # Keras's way of writing "no names"
-            continue
-        if require_h5py().check_string_dtype(dtype) is None:
-            raise _refuse(source, part_where, f"has dtype {dtype}; Keras writes strings")
-        names += [_text(item, source, part_where) for item in value]
-    return names
+        self.budget -= length
+        if self.budget < 0:
+            raise _refuse(self.source, where, "sends the string reader round the file in circles")
+        if self.handle is None:
+            if self.file.driver in ("sec2", "stdio"):  # a path h5py opened itself
+                self.handle = self.owned = open(self.file.filename, "rb")  # closed by close()
+            else:  # another driver: read the image HDF5 sees, once
+                self.handle = self.owned = io.BytesIO(self.file.id.get_file_image())
+        self.handle.seek(self.base + address)
+        data = self.handle.read(length)
+        if len(data) != length:
+            raise _refuse(self.source, where, "ends early")
+        return data
+
+    def close(self):
+        """Close the handle this object opened (never the caller's)."""
+        if self.owned is not None:
+            self.owned.close()
+
+    def number(self, data, position, size, where):
+        if position < 0 or position + size > len(data):
+            raise _refuse(self.source, where, "has a header message that runs past its end")
+        return int.from_bytes(data[position : position + size], "little")
+
+    def vlen_strings(self, header_address, name, count, where):
+        """The ``count`` strings of variable-length string attribute ``name`` of the object
+        whose header is at ``header_address``, as bytes."""
+        message = self.attribute_message(header_address, name, where)
+        record = 4 + self.offset_size + 4  # length, heap collection address, object index
+        if len(message) < count * record:
+            raise _refuse(self.source, where, "holds fewer strings than its shape declares")
+        strings = []
+        for index in range(count):
+            at = index * record
+            length = self.number(message, at, 4, where)
+            heap = self.number(message, at + 4, self.offset_size, where)
+            item = self.number(message, at + 4 + self.offset_size, 4, where)
+            if length == 0:
+                strings.append(b"")
+                continue
+            if heap not in self.collections:
+                self.collections[heap] = self.heap_collection(heap, where)
+            found = self.collections[heap].get(item)
+            if found is None or len(found) != length:
+                raise _refuse(
+                    self.source, where, f"string {index} declares {length} bytes it does not hold"
+                )
+            strings.append(found)
+        return strings
+
+    def heap_collection(self, address, where):
+        """{object index: bytes} of the global heap collection at ``address``."""
+        head = 8 + self.length_size
+        prefix = self.bytes_at(address, head, where)
+        if prefix[:5] != b"GCOL\x01":
+            raise _refuse(self.source, where, "points at something that is not a string heap")
+        size = self.number(prefix, 8, self.length_size, where)
+        data = self.bytes_at(address, size, where)
+        objects = {}
+        position = head
+        object_head = 8 + self.length_size
+        while position + object_head <= size:
+            index = self.number(data, position, 2, where)
+            length = self.number(data, position + 8, self.length_size, where)
+            if index == 0:  # the free space closes the collection
+                break
+            start = position + object_head
+            if start + length > size:
+                raise _refuse(self.source, where, "has a string heap object past its collection")
+            objects[index] = data[start : start + length]
+            position = start + -(-length // 8) * 8  # objects are 8-byte aligned
+        return objects
+
+    def attribute_message(self, address, name, where):
+        """The data part of attribute ``name``'s message in the object header at ``address``."""
+        wanted = name.encode("utf-8")
+        dense = False
+        for kind, body in self.header_messages(address, where):
+            if kind == _ATTRIBUTE_INFO_MESSAGE:
+                dense = True
+            if kind != _ATTRIBUTE_MESSAGE:
+                continue
+            version = self.number(body, 0, 1, where)
+            name_size = self.number(body, 2, 2, where)
+            type_size = self.number(body, 4, 2, where)
+            space_size = self.number(body, 6, 2, where)
+            if version == 1:
+                position, pad = 8, 8
+            elif version in (2, 3):
+                position, pad = (8 if version == 2 else 9), 1
+                if self.number(body, 1, 1, where) & 0x3:
+                    raise _refuse(self.source, where, "uses a shared datatype or dataspace")
+            else:
+                raise _refuse(self.source, where, f"has an attribute message of version {version}")
+            if body[position : position + name_size].rstrip(b"\0") != wanted:
+                continue
+            for part in (name_size, type_size, space_size):
+                position += -(-part // pad) * pad
+            return body[position:]
+        if dense:  # only HDF5 1.8+ headers with many attributes; h5py's default never does it
+            raise _refuse(self.source, where, "is kept in dense attribute storage: not read")
+        raise _refuse(self.source, where, "is not in its object's header")
+
+    def header_messages(self, address, where):
+        """(type, body) of every message in the object header at ``address``, continuation
+        chunks included (each visited once, at most _MAX_HEADER_CHUNKS)."""
+        first = self.bytes_at(address, 16, where)
+        if first[:4] == b"OHDR":
+            flags = first[5]
+            position = 6 + (16 if flags & 0x20 else 0) + (4 if flags & 0x10 else 0)
+            width = 1 << (flags & 0x3)
+            size = self.number(self.bytes_at(address + position, width, where), 0, width, where)
+            chunks = [(address + position + width, size)]
+            # type 1, size 2, flags 1, then the creation order (2) if the header tracks it
+            version, message_head = 2, 4 + (2 if flags & 0x04 else 0)
+        elif first[0] == 1:
+            # version, reserved, message count, reference count, chunk size; padded to 16
+            chunks = [(address + 16, self.number(first, 8, 4, where))]
+            version, message_head = 1, 8  # type 2, size 2, flags 1, reserved 3
+        else:
+            raise _refuse(self.source, where, "has an object header of unknown version")
+        seen = set()
+        while chunks:
+            start, length = chunks.pop()
+            if start in seen or len(seen) >= _MAX_HEADER_CHUNKS:
+                raise _refuse(self.source, where, "has object header chunks that loop")
+            seen.add(start)
+            data = self.bytes_at(start, length, where)
+            for kind, body in self.chunk_messages(data, version, message_head, where):
+                if kind == _CONTINUATION_MESSAGE:
+                    target = self.number(body, 0, self.offset_size, where)
+                    size = self.number(body, self.offset_size, self.length_size, where)
+                    if version == 2:  # "OCHK" signature before, checksum after the messages
+                        if self.bytes_at(target, 4, where) != b"OCHK" or size < 8:
+                            raise _refuse(self.source, where, "has a bad header continuation")
+                        target, size = target + 4, size - 8
+                    chunks.append((target, size))
+                else:
+                    yield kind, body
+
+    def chunk_messages(self, data, version, head, where):
+        """(type, body) of the messages in one header chunk; refuses shared messages."""
+        position = 0
+        while position + head <= len(data):
+            if version == 1:
+                kind = self.number(data, position, 2, where)
+                size = self.number(data, position + 2, 2, where)
+            else:
+                kind = self.number(data, position, 1, where)
+                size = self.number(data, position + 1, 2, where)
+            flags = data[position + (4 if version == 1 else 3)]
+            body = data[position + head : position + head + size]
+            if len(body) != size:
+                raise _refuse(self.source, where, "has a header message that runs past its chunk")
+            if kind in (_ATTRIBUTE_MESSAGE, _CONTINUATION_MESSAGE) and flags & 0x02:
+                raise _refuse(self.source, where, "uses shared header messages")
+            yield kind, body
+            position += head + size

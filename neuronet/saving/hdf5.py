@@ -23,8 +23,8 @@ from neuronet.saving.atomic import atomic_path
 from neuronet.saving.h5_checks import (
     check_dataset,
     check_file,
+    checked,
     h5_errors,
-    is_checked,
     open_hdf5,
     read_array,
     read_json_attribute,
@@ -33,7 +33,9 @@ from neuronet.saving.h5_checks import (
 )
 
 __all__ = [
+    "check_dataset",
     "check_file",
+    "checked",
     "keras3_layer_keys",
     "load_weights",
     "load_weights_from",
@@ -118,8 +120,9 @@ def keras3_layer_keys(model):
 
 def load_weights(model, filepath, skip_mismatch=False, by_name=False):
     """Read weights from ``filepath`` into ``model``; all or nothing."""
-    with open_hdf5(filepath) as file:
-        load_weights_from(model, file, os.fspath(filepath), skip_mismatch, by_name)
+    path = os.fsdecode(filepath)  # open_hdf5 reads bytes as the file's content, not a name
+    with open_hdf5(path) as file:
+        load_weights_from(model, file, path, skip_mismatch, by_name)
 
 
 def load_weights_from(model, file, source, skip_mismatch=False, by_name=False):
@@ -134,16 +137,18 @@ def load_weights_from(model, file, source, skip_mismatch=False, by_name=False):
             f"Model '{model.name}' must be built before loading weights from {source}: "
             "give the first layer input_dim/input_shape or call build()."
         )
-    if not is_checked(file):
-        check_file(file.file, source)
-    with h5_errors(source, file.name, "finding the weights"):
-        assignments = _assignments(model, file, source, skip_mismatch, by_name)
-    for variable, dataset in assignments:
-        check_dataset(dataset, source, variable.shape)
-    values = [
-        (variable, np.asarray(read_array(dataset, source, variable.shape), variable.value.dtype))
-        for variable, dataset in assignments
-    ]
+    with checked(file, source):
+        with h5_errors(source, file.name, "finding the weights"):
+            assignments = _assignments(model, file, source, skip_mismatch, by_name)
+        for variable, dataset in assignments:
+            check_dataset(dataset, source, variable.shape)
+        values = [
+            (
+                variable,
+                np.asarray(read_array(dataset, source, variable.shape), variable.value.dtype),
+            )
+            for variable, dataset in assignments
+        ]
     for variable, value in values:
         variable.assign(value)
 

@@ -63,8 +63,24 @@ def sequential_config(model):
     return config
 
 
-def to_json(model, **kwargs):
-    """The JSON string of ``model``'s architecture (and compile settings, if compiled)."""
+def to_json(model, dialect="keras3", **kwargs):
+    """The JSON string of ``model``'s architecture (and compile settings, if compiled).
+
+    Args:
+        dialect: ``"keras3"`` (what Keras 3's ``to_json`` writes, with ``compile_config``) or
+            ``"keras2"`` (what tf_keras's ``to_json`` writes, for ``tf_keras.models.
+            model_from_json``).
+        **kwargs: passed to ``json.dumps`` (e.g. ``indent=2``), as in Keras.
+    """
+    if dialect == "keras2":
+        from neuronet.saving import keras2_config
+
+        description = keras2_config.model_description(model)
+        description["keras_version"] = keras2_config.KERAS2_VERSION
+        description["backend"] = "tensorflow"
+        return json.dumps(description, **kwargs)
+    if dialect != "keras3":
+        raise ValueError(f"Unknown JSON dialect {dialect!r}; use 'keras3' or 'keras2'.")
     description = {
         "module": "keras",
         "class_name": "Sequential",

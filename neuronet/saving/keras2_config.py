@@ -98,5 +98,12 @@ def optimizer_config(keras3_optimizer):
     return {"class_name": f"Custom>{keras3_optimizer['class_name']}", "config": config}
 
 
-def model_config(keras3_config, model):  # noqa: ARG001 - transitional; see model_description
-    return model_description(model, for_h5=True)
+def loss_config(loss):
+    """The loss as Keras 2 records it: canonical function names ('mse' -> 'mean_squared_error'),
+    which Keras 3's reader of Keras 2 files needs (it cannot resolve the short aliases)."""
+    if isinstance(loss, str):
+        from neuronet import losses
+
+        function = losses.get(loss)
+        return losses.serialize(function) if not isinstance(function, losses.Loss) else loss
+    return loss

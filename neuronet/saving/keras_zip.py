@@ -49,8 +49,19 @@ _END_RECORD = b"PK\x05\x06"
 _ZIP64_LOCATOR = b"PK\x06\x07"
 _ZIP64_END_RECORD = b"PK\x06\x06"
 _ENCRYPTED_FLAGS = 0x1 | 0x40  # traditional and strong encryption
+_PATCHED_FLAG = 0x20  # "compressed patched data": a PKWARE extension zipfile cannot read
 _METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 _DRIVE = re.compile(r"^[A-Za-z]:")
+# What zipfile and zlib raise on damaged archives; NotImplementedError is zipfile's refusal of
+# parts of the format it does not implement (found by fuzzing: a flipped flag bit).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    NotImplementedError,
+)
 
 KerasArchive = collections.namedtuple("KerasArchive", "config metadata weights")
 KerasArchive.__doc__ = """The members of a ``.keras`` file: config and metadata as bytes
@@ -88,7 +99,7 @@ def read_keras_archive(path, max_weights=None):
             with zipfile.ZipFile(handle) as archive:
                 members = _check_members(archive.infolist(), path, caps, file_size)
                 read = {name: _read_member(archive, info, path) for name, info in members.items()}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as error:
+    except _ZIP_ERRORS as error:
         raise FileFormatError(f"{path}: not a readable .keras archive ({error}).") from error
     metadata = read[METADATA].getvalue() if METADATA in read else None
     return KerasArchive(read[CONFIG].getvalue(), metadata, read[WEIGHTS])
@@ -175,6 +186,8 @@ def _check_member(info, path, cap):
     name = info.orig_filename
     if info.flag_bits & _ENCRYPTED_FLAGS:
         raise FileFormatError(f"{path}: member {name!r} is encrypted.")
+    if info.flag_bits & _PATCHED_FLAG:
+        raise FileFormatError(f"{path}: member {name!r} is stored as patch data (flag bit 5).")
     if info.compress_type not in _METHODS:
         raise FileFormatError(
             f"{path}: member {name!r} uses compression method {info.compress_type}; only "

@@ -72,7 +72,7 @@ def _save_keras(model, path, overwrite, include_optimizer):
 
 def _save_keras2_h5(model, path, overwrite, include_optimizer):
     h5py = hdf5._h5py()
-    config = keras2_config.model_config(json_config.sequential_config(model), model)
+    config = keras2_config.model_description(model, for_h5=True)
     config["keras_version"] = keras2_config.KERAS2_VERSION
     config["backend"] = "tensorflow"
     with atomic_path(path, overwrite) as temporary:
@@ -83,7 +83,7 @@ def _save_keras2_h5(model, path, overwrite, include_optimizer):
             compile_config = json_config.compile_config_of(model)
             if compile_config is not None:
                 training = {
-                    "loss": compile_config["loss"],
+                    "loss": keras2_config.loss_config(compile_config["loss"]),
                     "metrics": compile_config["metrics"],
                     "weighted_metrics": compile_config["weighted_metrics"],
                     "loss_weights": compile_config["loss_weights"],
@@ -102,7 +102,10 @@ def _keras2_optimizer_variables(optimizer):
 
 def _write_keras2_optimizer(group, optimizer):
     variables = _keras2_optimizer_variables(optimizer)
-    names = [f"{v.path}:0".encode() for v in variables]
+    # tf_keras restores these by position; the names follow its pattern for readers' sake.
+    names = [b"iteration:0"] + [
+        f"{type(optimizer).__name__}/{v.name}:0".encode() for v in variables[1:]
+    ]
     group.attrs.create("weight_names", names, dtype=hdf5._h5py().string_dtype("ascii"))
     for name, variable in zip(names, variables):
         group.create_dataset(name.decode(), data=variable.numpy())
@@ -166,7 +169,7 @@ def _load_keras(path, custom_objects, compile, max_params):
     model = json_config.build_model(description, source, custom_objects, max_params)
     source = f"{path}/{keras_zip.WEIGHTS}"
     with hdf5.open_hdf5(archive.weights, name=source) as file:
-        hdf5.load_weights_from(model, file, source)
+        _load_weights(model, file, file.get("layers"), source)
         if compile and description.get("compile_config"):
             compile_from_config(model, description["compile_config"], custom_objects)
             _restore_optimizer(model, file, source)
@@ -183,7 +186,7 @@ def _load_keras2_h5(path, custom_objects, compile, max_params):
         description = hdf5.read_json_attribute(file, "model_config", path)
         source = f"{path} (model_config)"
         model = json_config.build_model(description, source, custom_objects, max_params)
-        hdf5.load_weights_from(model, file, path)
+        _load_weights(model, file, file.get("model_weights"), path)
         if compile and "training_config" in file.attrs:
             training = hdf5.read_json_attribute(file, "training_config", path)
             config_checks.check_training_config(
@@ -194,18 +197,42 @@ def _load_keras2_h5(path, custom_objects, compile, max_params):
                 {
                     "optimizer": training.get("optimizer_config"),
                     "loss": training.get("loss"),
-                    "metrics": _keras2_metric_names(training.get("metrics")),
-                    "weighted_metrics": _keras2_metric_names(training.get("weighted_metrics")),
+                    "metrics": _keras2_metric_names(training.get("metrics"), path),
+                    "weighted_metrics": _keras2_metric_names(
+                        training.get("weighted_metrics"), path
+                    ),
                     "loss_weights": training.get("loss_weights"),
                 },
                 custom_objects,
             )
-            if "optimizer_weights" in file:
-                _restore_keras2_optimizer(model, file["optimizer_weights"], path)
+            group = _optional_group(file, "optimizer_weights", path)
+            if group is not None:
+                _restore_keras2_optimizer(model, group, path)
     return model
 
 
-def _keras2_metric_names(metrics):
+def _load_weights(model, file, weights_group, source):
+    """The file's weights into ``model``. A model saved before it was built has no input
+    shape and no weights (Keras saves it so, and loads it back unbuilt); such a model takes
+    no weights, and a file that holds some for it is refused."""
+    if model.built:
+        hdf5.load_weights_from(model, file, source)
+        return
+    h5py = hdf5._h5py()
+    datasets = []
+    if isinstance(weights_group, h5py.Group):
+        # open_hdf5 has refused every link but hard links to objects reached once: safe to walk
+        weights_group.visititems(
+            lambda name, item: datasets.append(name) if isinstance(item, h5py.Dataset) else None
+        )
+    if datasets:
+        raise FileFormatError(
+            f"{source}: the model config gives no input shape, so its weights cannot be "
+            f"placed, but the file holds {len(datasets)} weight arrays."
+        )
+
+
+def _keras2_metric_names(metrics, source):
     """tf_keras nests metrics per output and writes them as MeanMetricWrapper configs."""
     if metrics is None:
         return None
@@ -213,7 +240,13 @@ def _keras2_metric_names(metrics):
     for entry in metrics:
         for item in entry if isinstance(entry, list) else [entry]:
             if isinstance(item, dict) and item.get("class_name") == "MeanMetricWrapper":
-                item = (item.get("config") or {}).get("name")
+                config = item.get("config")
+                if not isinstance(config, dict):
+                    raise FileFormatError(
+                        f"{source} (training_config): metrics: a MeanMetricWrapper without "
+                        "a config object."
+                    )
+                item = config.get("name")
             flat.append(item)
     return flat
 
@@ -238,13 +271,24 @@ def compile_from_config(model, compile_config, custom_objects=None):
     )
 
 
+def _optional_group(parent, name, source):
+    """``parent[name]`` if it is a group, None if absent; a dataset there is refused."""
+    if name not in parent:
+        return None
+    item = parent[name]
+    if not isinstance(item, hdf5._h5py().Group):
+        raise FileFormatError(
+            f"{source}: {parent.name.rstrip('/')}/{name} is a {type(item).__name__}, not a group."
+        )
+    return item
+
+
 def _restore_optimizer(model, file, source):
     """Keras 3's ``optimizer/vars/<i>``: each dataset checked against the optimizer's own
     variable (shape, numeric dtype) before any is read; a different count is skipped with a
     warning, as Keras does."""
-    if "optimizer" not in file:
-        return
-    group = file["optimizer"].get("vars")
+    group = _optional_group(file, "optimizer", source)
+    group = None if group is None else _optional_group(group, "vars", source)
     if group is None:
         return
     optimizer = model.optimizer
@@ -272,9 +316,12 @@ def _restore_keras2_optimizer(model, group, source):
     """tf_keras's ``optimizer_weights``, listed by its ``weight_names`` attribute."""
     names = hdf5.read_string_list_attribute(group, "weight_names", source, required=False)
     optimizer = model.optimizer
-    if len(names) != len(_keras2_optimizer_variables(optimizer)):  # saved after training
-        optimizer.build(model.trainable_weights)
-    variables = _keras2_optimizer_variables(optimizer)
+    if len(names) not in (len(optimizer.variables), len(_keras2_optimizer_variables(optimizer))):
+        optimizer.build(model.trainable_weights)  # saved after training: slots too
+    # tf_keras leaves the learning rate out; Keras 3's writer of this format keeps it.
+    variables = optimizer.variables
+    if len(names) != len(variables):
+        variables = _keras2_optimizer_variables(optimizer)
     datasets = []
     for name in names:
         if name not in group:

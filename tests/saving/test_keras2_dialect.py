@@ -33,3 +33,36 @@ def test_h5_form_equals_tf_keras(case, keras_fixtures):
     if case["spec"]["input"]["kind"] == "Input":
         theirs["config"]["layers"][0]["config"]["name"] = "input_layer"
     assert ours == theirs
+
+
+def test_to_json_dialects_round_trip_in_neuronet():
+    from neuronet.models import model_from_json
+    from tests.models.test_sequential import textbook_model
+
+    model = textbook_model()
+    keras2 = json.loads(model.to_json(dialect="keras2"))
+    assert keras2["keras_version"].startswith("2.") and keras2["backend"] == "tensorflow"
+    assert keras2["config"]["layers"][0]["config"]["batch_input_shape"] == [None, 2]
+    for dialect in ("keras2", "keras3"):
+        clone = model_from_json(model.to_json(dialect=dialect))
+        assert [layer.get_config() for layer in clone.layers] == [
+            layer.get_config() for layer in model.layers
+        ]
+    with pytest.raises(ValueError, match="dialect"):
+        model.to_json(dialect="keras1")
+
+
+def test_keras2_training_config_names_losses_canonically(tmp_path):
+    import h5py
+
+    from tests.models.test_sequential import textbook_model
+
+    model = textbook_model()
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    model.save(tmp_path / "m.h5")
+    with h5py.File(tmp_path / "m.h5") as file:
+        training = json.loads(file.attrs["training_config"])
+        names = [str(n) for n in file["optimizer_weights"].attrs["weight_names"]]
+    assert training["loss"] == "mean_squared_error" and training["metrics"] == ["mae"]
+    assert training["optimizer_config"]["class_name"] == "Custom>SGD"
+    assert names == ["iteration:0"]
