@@ -296,6 +296,34 @@ def sparse_categorical_crossentropy_grad(
 class _FusedCrossentropy(BuiltinLoss):
     """Shared parts of the crossentropy classes: the fused output gradient."""
 
+    def fused_value_and_grad(self, y_true, probabilities, sample_weight=None):
+        """The training step's ``(loss, d loss / d logits)`` for a sigmoid/softmax output.
+
+        The common case (no sample weights, the default reduction, no label smoothing, labels
+        shaped for the output, the model's own dtype) takes a short path that computes the
+        clipped log-probabilities once and the gradient in closed form: a few array operations
+        for the whole batch. Everything else goes through ``__call__`` and
+        ``grad_wrt_logits``; both give the same numbers.
+        """
+        if (
+            sample_weight is None
+            and self.reduction == "sum_over_batch_size"
+            and not getattr(self, "label_smoothing", 0)
+            and getattr(self, "ignore_class", None) is None
+            and getattr(self, "axis", -1) in (-1, probabilities.ndim - 1)
+            and self._dtype is None
+            and getattr(probabilities, "dtype", None) is not None
+            and probabilities.dtype.kind == "f"
+            and getattr(y_true, "dtype", None) == probabilities.dtype
+        ):
+            fast = self._fast_value_and_grad(y_true, probabilities)
+            if fast is not None:
+                return fast
+        return self(y_true, probabilities), self.grad_wrt_logits(y_true, probabilities)
+
+    def _fast_value_and_grad(self, y_true, p):
+        return None
+
     def _fused_grad_values(self, y_true, probabilities, sample_weight):
         if self.fused_activation is None:
             raise ValueError(
@@ -355,6 +383,20 @@ class BinaryCrossentropy(_FusedCrossentropy):
         self.axis = axis
         self.fused_activation = None if from_logits else "sigmoid"
 
+    def _fast_value_and_grad(self, t, p):
+        if t.shape != p.shape:
+            return None
+        eps = backend.epsilon()
+        clipped = xp.minimum(xp.maximum(p, eps), 1.0 - eps)
+        # mean over the last axis, then over the batch: one sum over everything / size
+        log_p = xp.log(clipped)
+        log_q = xp.log(1.0 - clipped)
+        log_p -= log_q  # t log p + (1 - t) log q = t (log p - log q) + log q
+        loss = -(xp.vdot(t, log_p) + xp.sum(log_q)) / p.size
+        grad = p - t
+        grad *= 1.0 / p.size
+        return loss, grad
+
     def grad_wrt_logits(self, y_true, probabilities, sample_weight=None):
         """d ``__call__`` / d logits, given ``probabilities = sigmoid(logits)``: ``p - t``."""
         y_true, p, grad_values = self._fused_grad_values(y_true, probabilities, sample_weight)
@@ -408,6 +450,19 @@ class CategoricalCrossentropy(_FusedCrossentropy):
         self.label_smoothing = label_smoothing
         self.axis = axis
         self.fused_activation = None if from_logits else "softmax"
+
+    def _fast_value_and_grad(self, t, p):
+        if t.shape != p.shape or p.ndim != 2:
+            return None
+        eps = backend.epsilon()
+        total = xp.sum(p, axis=-1, keepdims=True)
+        normalised = p / total
+        xp.minimum(xp.maximum(normalised, eps, out=normalised), 1.0 - eps, out=normalised)
+        loss = -xp.vdot(t, xp.log(normalised)) / p.shape[0]
+        grad = p * xp.sum(t, axis=-1, keepdims=True)
+        grad -= t
+        grad *= 1.0 / p.shape[0]
+        return loss, grad
 
     def grad_wrt_logits(self, y_true, probabilities, sample_weight=None):
         """d ``__call__`` / d logits given ``p = softmax(logits)``: ``p * sum(t) - t``."""
@@ -470,6 +525,23 @@ class SparseCategoricalCrossentropy(_FusedCrossentropy):
         if self.ignore_class is None:
             return None
         return _sparse_labels(y_true, y_pred, self.ignore_class, -1)[1]
+
+    def _fast_value_and_grad(self, y_true, p):
+        if p.ndim != 2 or y_true.size != p.shape[0]:
+            return None
+        labels = y_true.reshape(-1).astype("int64")
+        if (labels != y_true.reshape(-1)).any() or labels.min() < 0 or labels.max() >= p.shape[1]:
+            return None  # the general path raises the clear error
+        rows = xp.arange(p.shape[0])
+        eps = backend.epsilon()
+        clipped = xp.minimum(xp.maximum(p, eps), 1.0 - eps)
+        # TensorFlow's form: -log(c[y]) + log(sum(c)), the clipped row renormalised
+        loss = xp.sum(xp.log(xp.sum(clipped, axis=-1))) - xp.sum(xp.log(clipped[rows, labels]))
+        loss = loss / p.shape[0]
+        grad = p.copy()
+        grad[rows, labels] -= 1.0
+        grad *= 1.0 / p.shape[0]
+        return loss, grad
 
     def grad_wrt_logits(self, y_true, probabilities, sample_weight=None):
         """d ``__call__`` / d logits given ``p = softmax(logits)``: ``p - one_hot(y)``."""

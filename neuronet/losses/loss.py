@@ -299,6 +299,11 @@ class Loss:
         )
         return self.backward(y_true, y_pred, grad_values)
 
+    def value_and_grad(self, y_true, y_pred, sample_weight=None):
+        """``(__call__, grad)`` at once: what a training step needs (subclasses may share
+        work between the two)."""
+        return self(y_true, y_pred, sample_weight), self.grad(y_true, y_pred, sample_weight)
+
     def call(self, y_true, y_pred):
         """The per-sample loss values."""
         raise NotImplementedError(f"{type(self).__name__} must implement call(y_true, y_pred).")

@@ -18,7 +18,7 @@ its own samples, as in Keras.
 
 import numpy as np
 
-from neuronet import activations, backend, losses, optimizers
+from neuronet import activations, backend, losses, optimizers, variables
 from neuronet import metrics as metrics_module
 from neuronet.backend import xp
 from neuronet.callbacks import CallbackList
@@ -138,6 +138,8 @@ class Trainer:
         output_shape = self.output_shape_for((len(x),) + tuple(x.shape[1:]))
         self._loss.validate_targets(y, output_shape)
         weights = data_checks.sample_weights(sample_weight, class_weight, y, len(x))
+        if y.ndim == len(output_shape) - 1 and output_shape[-1] == 1:
+            y = y[..., None]  # (n,) labels for (n, 1) outputs: Keras expands them the same way
         return x, y, weights
 
     def _to_device(self, x, y=None, weights=None):
@@ -192,8 +194,14 @@ class Trainer:
             and last.activity_regularizer is None
         )
         self._train_variables = self.trainable_weights
+        self._pack_weights()
         self._loss_scale = float(self.optimizer.scale_loss(1.0)) if self.optimizer else 1.0
         self._regularized = [w for w in self.weights if w.regularizer is not None]
+
+    def _pack_weights(self):
+        """Keep the trainable weights (and their gradients) in one contiguous buffer each, so
+        that an optimizer step is a few vectorised operations over all of them."""
+        variables.pack(self.trainable_weights)
 
     # --- one step -----------------------------------------------------------------------------
     def _forward(self, x, training):
@@ -212,18 +220,17 @@ class Trainer:
 
     def _train_batch(self, x, y, weights):
         outputs, penalty = self._forward(x, training=True)
-        loss = self._loss_weight * float(self._loss(y, outputs, sample_weight=weights))
-        loss += penalty + self._penalty()
-
+        if self._regularized:
+            penalty += self._penalty()  # of the weights the loss is computed with
         layers = self.layers
         # The optimizer may scale the loss (loss_scale_factor) and divides the gradients back.
         scale = self._loss_weight * self._loss_scale
         if self._fused:
-            grad = self._loss.grad_wrt_logits(y, outputs, sample_weight=weights)
+            loss, grad = self._loss.fused_value_and_grad(y, outputs, weights)
             grad = layers[-1].backward_logits(grad * scale if scale != 1.0 else grad)
             remaining = layers[:-1]
         else:
-            grad = self._loss.grad(y, outputs, sample_weight=weights)
+            loss, grad = self._loss.value_and_grad(y, outputs, weights)
             if scale != 1.0:
                 grad = grad * scale
             remaining = layers
@@ -237,7 +244,7 @@ class Trainer:
             if variable.trainable:
                 variable.grad += self._loss_scale * variable.regularizer.grad(variable.value)
         self.optimizer.step(self._train_variables)
-        return loss, outputs
+        return self._loss_weight * float(loss) + penalty, outputs
 
     def _update_metrics(self, y, outputs, weights):
         for metric, weighted in self._metrics:

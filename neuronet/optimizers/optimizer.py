@@ -273,6 +273,11 @@ class Optimizer:
         variables = list(variables)
         self._trainable_variables = variables
         self._index = {id(variable): i for i, variable in enumerate(variables)}
+        # Weights packed into one buffer (a model's) get slots packed the same way, so that a
+        # step over all of them can run as one update of the flat buffers.
+        pack = variables[0].pack if variables else None
+        self._pack = pack if pack is not None and pack.covers(variables) else None
+        self._flat_buffers = {}  # id(first view of a packed slot) -> its flat buffer
         if self.use_ema:
             self._averages = self.add_optimizer_variables(variables, "average")
         if self.gradient_accumulation_steps:
@@ -280,6 +285,12 @@ class Optimizer:
         self._slot_lists = self._build_slots(variables) or []
         self._decay_flags = [self._use_weight_decay(variable) for variable in variables]
         self._allocate_workspaces(variables)
+        self._flat = self._pack is not None and not (
+            self.clipnorm  # a norm per weight
+            or self.gradient_accumulation_steps
+            or len(set(self._decay_flags)) > 1
+            or any(getattr(variable, "constraint", None) for variable in variables)
+        )
         self.built = True
 
     def _build_slots(self, variables):
@@ -295,17 +306,27 @@ class Optimizer:
         single = isinstance(names, str)
         names = [names] if single else list(names)
         slots = tuple([] for _ in names)
-        for variable in variables:
+        packed = getattr(self, "_pack", None)
+        views = None
+        if packed is not None and list(variables) == list(packed.variables):
+            # One flat buffer per slot name; each weight's slot is a view into it.
+            views = []
+            for _ in names:
+                flat = xp.full(packed.values.size, initializer, dtype=packed.values.dtype)
+                views.append(packed.views(flat))
+                self._flat_buffers[id(views[-1][0])] = flat
+        for position, variable in enumerate(variables):
             prefix = variable.path.replace("/", "_")
-            for slot_list, name in zip(slots, names):
-                value = xp.full(variable.shape, initializer, dtype=variable.dtype)
+            for which, (slot_list, name) in enumerate(zip(slots, names)):
                 slot = Variable(
-                    value,
+                    0.0 if views else xp.full(variable.shape, initializer, dtype=variable.dtype),
                     f"{prefix}_{name}",
                     path=self._path(f"{prefix}_{name}"),
                     trainable=False,
                     dtype=variable.dtype,
                 )
+                if views:
+                    slot.value = views[which][position]
                 self._variables.append(slot)
                 slot_list.append(slot)
         return slots[0] if single else slots
@@ -324,10 +345,20 @@ class Optimizer:
         largest = {}
         for variable in variables:
             largest[variable.dtype] = max(largest.get(variable.dtype, 0), variable.size)
+        if self._pack is not None:  # the whole pack's size: the flat update needs it all
+            largest = {str(self._pack.values.dtype): self._pack.values.size}
         flat = {
             dtype: [xp.empty(size, dtype=dtype) for _ in range(count)]
             for dtype, size in largest.items()
         }
+        self._flat_record = None
+        if self._pack is not None:
+            buffers = list(flat[str(self._pack.values.dtype)])
+            flat_slots = tuple(
+                self._flat_buffers[id(slot_list[0].value)] for slot_list in self._slot_lists
+            )
+            gradient_buffer = buffers.pop() if needs_gradient_buffer else None
+            self._flat_record = (flat_slots, tuple(buffers), gradient_buffer)
         self._records = []
         for i, variable in enumerate(variables):
             views = [
@@ -398,6 +429,15 @@ class Optimizer:
         ]
         if self.gradient_accumulation_steps:
             self._accumulate(grads, trainable_variables, indices)
+        elif self._flat and self._whole_pack(grads, trainable_variables):
+            # The model's own gradients for all its weights: one update of the flat buffers.
+            self._update_values(
+                [self._pack.grads],
+                [self._pack.values],
+                [self._flat_record],
+                self._decay_flags[:1],
+                unscaled=False,
+            )
         else:
             self._update(grads, trainable_variables, indices, unscaled=False)
         if self.use_ema:
@@ -456,8 +496,30 @@ class Optimizer:
         for accumulator in self._accumulators:
             accumulator.value[...] = 0
 
+    def _whole_pack(self, grads, variables):
+        """True when ``grads`` are the packed variables' own ``.grad`` views, all of them."""
+        return len(variables) == len(self._trainable_variables) and all(
+            grad is variable.grad and variable is built
+            for grad, variable, built in zip(grads, variables, self._trainable_variables)
+        )
+
     def _update(self, grads, variables, indices, unscaled):
         """Steps 3-5 of the module docstring: clip, decay, update each weight in place."""
+        self._update_values(
+            grads,
+            [variable.value for variable in variables],
+            [self._records[i] for i in indices],
+            [self._decay_flags[i] for i in indices],
+            unscaled,
+        )
+        for variable in variables:
+            constraint = getattr(variable, "constraint", None)
+            if constraint is not None:
+                variable.value[...] = constraint(variable.value)
+
+    def _update_values(self, grads, values, records, decay_flags, unscaled):
+        """Clip, decay and update each array of ``values`` in place (with its record's slots
+        and scratch): per weight, or once for a whole pack."""
         rate = self._current_learning_rate()
         step = int(self.iterations) + 1
         self._before_updates(step)
@@ -466,9 +528,8 @@ class Optimizer:
         if self.global_clipnorm and self.global_clipnorm > 0:
             global_factor = self._global_clip_factor(grads, scale)
         constants = {}  # dtype -> this step's scalars, computed once
-        for grad, variable, i in zip(grads, variables, indices):
-            value = variable.value
-            slots, scratch, buffer = self._records[i]
+        for grad, value, record, use_decay in zip(grads, values, records, decay_flags):
+            slots, scratch, buffer = record
             dtype = value.dtype
             if dtype not in constants:
                 typed_rate = dtype.type(rate)
@@ -478,13 +539,10 @@ class Optimizer:
                 constants[dtype] = (self._coefficients(typed_rate, dtype, step), decay)
             coefficients, decay = constants[dtype]
             grad = self._transform_gradient(grad, buffer, scale, global_factor)
-            if decay is not None and self._decay_flags[i]:
+            if decay is not None and use_decay:
                 xp.multiply(value, decay, out=scratch[0])
                 value -= scratch[0]
             self._update_step(value, grad, slots, coefficients, scratch)
-            constraint = getattr(variable, "constraint", None)
-            if constraint is not None:
-                value[...] = constraint(value)
 
     def _transform_gradient(self, grad, buffer, scale, global_factor):
         """Unscale and clip one gradient into ``buffer`` (the gradient itself if untouched)."""

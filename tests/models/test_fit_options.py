@@ -277,3 +277,23 @@ def test_activity_regularization_is_part_of_the_reported_loss():
     expected = plain.evaluate(X, Y, verbose=0, batch_size=len(X))[0] + 0.01 * np.sum(hidden**2)
     loss = model.evaluate(X, Y, verbose=0, batch_size=len(X))[0]
     assert loss == pytest.approx(expected, rel=1e-5)
+
+
+def test_weights_are_packed_and_the_optimizer_steps_them_at_once():
+    model = make_model(optimizers.Adam(0.01))
+    model.fit(X, Y, epochs=1, verbose=0)
+    buffer = model.trainable_weights[0].pack
+    assert buffer is not None and buffer.covers(model.trainable_weights)
+    assert model.optimizer._flat
+    model.layers[0].trainable = False  # a subset now: packed anew, optimizer per weight
+    before = model.layers[0].kernel.numpy()
+    model.fit(X, Y, epochs=1, verbose=0)
+    np.testing.assert_array_equal(model.layers[0].kernel.numpy(), before)
+
+
+def test_reported_training_loss_uses_the_weights_before_the_update():
+    # One batch, one epoch: the history's loss is the loss (penalty included) before the step.
+    model = make_model(kernel_regularizer=regularizers.L2(0.1), activity_regularizer="l1")
+    before = model.evaluate(X, Y, batch_size=len(X), verbose=0)[0]
+    history = model.fit(X, Y, batch_size=len(X), epochs=1, verbose=0)
+    assert history.history["loss"][0] == pytest.approx(before, rel=1e-6)
