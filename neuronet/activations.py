@@ -78,9 +78,12 @@ def sigmoid(x):
         sigmoid(x) = 1 / (1 + exp(-x))
     """
     x = _as_float(x)
-    # exp of a non-positive number only: e^-|x| never overflows.
-    e = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    # exp of a non-positive number only: e^-|x| never overflows. With e = e^-|x|:
+    # sigmoid(x) = 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0.
+    e = xp.abs(x)
+    xp.negative(e, out=e)
+    xp.exp(e, out=e)
+    return xp.where(x >= 0, 1.0, e) / (e + 1.0)
 
 
 @_derivative_of(sigmoid)

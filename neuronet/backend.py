@@ -68,6 +68,15 @@ def to_numpy(array):
     return np.asarray(array)
 
 
+def take_rows(array, index, out):
+    """``array[index]`` written into ``out`` (rows gathered into a reused batch buffer)."""
+    if _BACKEND == "numpy":
+        # mode="clip" (the indices are valid anyway): with the default mode NumPy gathers
+        # into a temporary first.
+        return np.take(array, index, axis=0, out=out, mode="clip")
+    return xp.take(array, index, axis=0, out=out)
+
+
 def as_float_array(value, dtype=None):
     """Return ``value`` as an ``xp`` array of ``dtype`` (``floatx()`` by default)."""
     return xp.asarray(value, dtype=dtype or _FLOATX)

@@ -220,6 +220,20 @@ class CallbackList(Callback):
         for callback in self.callbacks:
             callback.set_model(model)
 
+    def overrides(self, *hooks):
+        """True if any callback does something in one of ``hooks`` (names of methods).
+
+        The training loop asks once per ``fit``: when no callback listens to batch hooks it
+        neither calls them nor computes the batch logs, which for small models costs more
+        than the training step itself (Keras 3 skips them the same way).
+        """
+        for callback in self.callbacks:
+            for hook in hooks:
+                method = getattr(callback, hook)
+                if getattr(method, "__func__", None) is not getattr(Callback, hook):
+                    return True
+        return False
+
     def on_batch_begin(self, batch, logs=None):
         for callback in self.callbacks:
             callback.on_batch_begin(batch, logs=_dict(logs))

@@ -124,7 +124,7 @@ class Dense(Layer):
             flat_grad = grad_z.reshape(-1, self.units)
             xp.matmul(flat_inputs.T, flat_grad, out=self.kernel.grad)
             if self.use_bias:
-                xp.sum(flat_grad, axis=0, out=self.bias.grad)
+                flat_grad.sum(axis=0, out=self.bias.grad)
         if not self.input_grad_needed:
             return None
         return grad_z @ self.kernel.value.T

@@ -57,12 +57,12 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     """
     y_pred = xp.asarray(y_pred)
     y_true = xp.asarray(y_true)
-    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    if y_true.shape != y_pred.shape:
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     if np.issubdtype(y_pred.dtype, np.floating):
         # Compare in the predictions' own precision, as Keras does with its tensors.
-        threshold = xp.asarray(threshold, dtype=y_pred.dtype)
-    predicted = (y_pred > threshold).astype(y_true.dtype)
-    return _hits(y_true == predicted)
+        threshold = y_pred.dtype.type(threshold)
+    return _hits(y_true == (y_pred > threshold))
 
 
 def categorical_accuracy(y_true, y_pred):

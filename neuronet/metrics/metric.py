@@ -44,6 +44,8 @@ def dtype_name(dtype):
 
 def divide_no_nan(numerator, denominator):
     """``numerator / denominator``, with 0 wherever the denominator is 0 (Keras's op)."""
+    if getattr(denominator, "ndim", 1) == 0 and getattr(numerator, "ndim", 1) == 0:
+        return numerator / denominator if denominator != 0 else numerator * 0
     zero = denominator == 0
     return xp.where(zero, 0, numerator / xp.where(zero, 1, denominator))
 
@@ -130,7 +132,7 @@ class Metric:
     def reset_state(self):
         """Start over: every state variable back to zero."""
         for variable in self._variables:
-            variable.assign(xp.zeros(variable.shape, dtype=variable.value.dtype))
+            variable.value[...] = 0
 
     def __call__(self, *args, **kwargs):
         """``update_state(...)``, then return ``result()``."""

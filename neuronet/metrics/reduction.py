@@ -107,6 +107,16 @@ class Mean(Metric):
 
     def update_state(self, values, sample_weight=None):
         """Add the (weighted) values of one batch to the running mean."""
+        if (
+            sample_weight is None
+            and getattr(values, "ndim", 0) >= 1
+            and values.dtype == self.total.value.dtype
+        ):
+            # The training loop's case, once per batch: add the per-sample means in place.
+            samples = values.shape[0]
+            self.total.value += xp.sum(values) / (values.size // samples or 1)
+            self.count.value += samples
+            return
         values, sample_weight = reduce_to_samplewise_values(
             values, sample_weight, xp.mean, self.dtype
         )

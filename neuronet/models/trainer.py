@@ -330,30 +330,28 @@ class Trainer:
             samples=n,
             batch_size=batch_size,
         )
+        # Batch hooks (and the running logs they get) only when a callback listens to them.
+        batch_hooks = callback_list.overrides(
+            "on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end"
+        )
+        batches = _Batches((x, y, weights), batch_size, bool(shuffle))
         self.stop_training = False
         callback_list.on_train_begin()
         epoch_logs = {}
         for epoch in range(initial_epoch, epochs):
             self._reset_metrics()
             callback_list.on_epoch_begin(epoch)
-            order = backend.generator().permutation(n) if shuffle else None
             loss_sum = 0.0
-            for step in range(steps):
-                start, stop = step * batch_size, min(n, (step + 1) * batch_size)
-                if order is None:
-                    xb, yb = x[start:stop], y[start:stop]
-                    wb = None if weights is None else weights[start:stop]
-                else:
-                    index = xp.asarray(order[start:stop])
-                    xb, yb = x[index], y[index]
-                    wb = None if weights is None else weights[index]
-                callback_list.on_train_batch_begin(step)
+            for step, stop, (xb, yb, wb) in batches.epoch():
+                if batch_hooks:
+                    callback_list.on_train_batch_begin(step)
                 loss, outputs = self._train_batch(xb, yb, wb)
-                loss_sum += loss * (stop - start)
+                loss_sum += loss * len(xb)
                 self._update_metrics(yb, outputs, wb)
-                batch_logs = self._logs(loss_sum, stop)
-                batch_logs["size"] = stop - start
-                callback_list.on_train_batch_end(step, batch_logs)
+                if batch_hooks:
+                    batch_logs = self._logs(loss_sum, stop)
+                    batch_logs["size"] = len(xb)
+                    callback_list.on_train_batch_end(step, batch_logs)
                 if self.stop_training:
                     break
             epoch_logs = self._logs(loss_sum, stop)
@@ -374,18 +372,21 @@ class Trainer:
         self._reset_metrics()
         n = len(x)
         loss_sum = 0.0
+        test_hooks = callback_list is not None and callback_list.overrides(
+            "on_test_batch_begin", "on_test_batch_end"
+        )
         if callback_list is not None:
             callback_list.on_test_begin()
         for step, start in enumerate(range(0, n, batch_size)):
             stop = min(n, start + batch_size)
-            if callback_list is not None:
+            if test_hooks:
                 callback_list.on_test_batch_begin(step)
             wb = None if weights is None else weights[start:stop]
             outputs, penalty = self._forward(x[start:stop], training=False)
             loss = self._loss_weight * float(self._loss(y[start:stop], outputs, sample_weight=wb))
             loss_sum += (loss + penalty + self._penalty()) * (stop - start)
             self._update_metrics(y[start:stop], outputs, wb)
-            if callback_list is not None:
+            if test_hooks:
                 callback_list.on_test_batch_end(
                     step, {**self._logs(loss_sum, stop), "size": stop - start}
                 )
@@ -513,6 +514,44 @@ class Trainer:
             return result
         values = list(result.values())
         return values[0] if len(values) == 1 else values
+
+
+class _Batches:
+    """The batches of one epoch: slices in order, or a new random order each epoch, gathered
+    into buffers allocated once per ``fit`` (no copy of the dataset per batch)."""
+
+    def __init__(self, arrays, batch_size, shuffle):
+        self.arrays = arrays
+        self.n = len(arrays[0])
+        self.batch_size = batch_size
+        # One batch holding every sample: its mean gradient does not depend on the order.
+        self.shuffle = shuffle and self.n > batch_size
+        self.buffers = None
+        if self.shuffle:
+            size = batch_size
+            self.buffers = [
+                None if a is None else xp.empty((size,) + a.shape[1:], dtype=a.dtype)
+                for a in arrays
+            ]
+
+    def epoch(self):
+        """Yield ``(step, samples seen after it, (x, y, weights))`` for each batch."""
+        n, size = self.n, self.batch_size
+        order = xp.asarray(backend.generator().permutation(n)) if self.shuffle else None
+        for step, start in enumerate(range(0, n, size)):
+            stop = min(n, start + size)
+            if order is None:
+                yield step, stop, tuple(None if a is None else a[start:stop] for a in self.arrays)
+                continue
+            index = order[start:stop]
+            yield (
+                step,
+                stop,
+                tuple(
+                    None if a is None else backend.take_rows(a, index, buffer[: stop - start])
+                    for a, buffer in zip(self.arrays, self.buffers)
+                ),
+            )
 
 
 def _as_list(value, name):

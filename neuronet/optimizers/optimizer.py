@@ -142,6 +142,8 @@ class Optimizer:
         self._validate_base_arguments()
 
         self.built = False
+        self._flat = False
+        self._flat_list = None  # the list of variables ``step`` last updated flat
         self._variables = []
         self._trainable_variables = []
         self._index = {}  # id(weight) -> position in the list given to build
@@ -389,8 +391,26 @@ class Optimizer:
     # --- applying gradients -----------------------------------------------------------------
     def step(self, variables):
         """Update every trainable variable in ``variables`` from its ``.grad``, in place."""
+        if variables is self._flat_list:  # the same list as last step, known to be the pack
+            self._flat_step()
+            return
         trainable = [variable for variable in variables if variable.trainable]
         self.apply([variable.grad for variable in trainable], trainable)
+        if self._flat and len(trainable) == len(variables) and self._pack.covers(trainable):
+            self._flat_list = variables  # remember the list: next steps skip the checks
+
+    def _flat_step(self):
+        """``apply`` for the whole pack with its own gradients: one flat update."""
+        self._update_values(
+            [self._pack.grads],
+            [self._pack.values],
+            [self._flat_record],
+            self._decay_flags[:1],
+            unscaled=False,
+        )
+        if self.use_ema:
+            self._update_moving_averages()
+        self._iterations.value += 1
 
     def apply_gradients(self, grads_and_vars):
         """Apply ``[(gradient, variable), ...]``; returns ``iterations``. ``.grad`` is unused."""
@@ -431,13 +451,8 @@ class Optimizer:
             self._accumulate(grads, trainable_variables, indices)
         elif self._flat and self._whole_pack(grads, trainable_variables):
             # The model's own gradients for all its weights: one update of the flat buffers.
-            self._update_values(
-                [self._pack.grads],
-                [self._pack.values],
-                [self._flat_record],
-                self._decay_flags[:1],
-                unscaled=False,
-            )
+            self._flat_step()
+            return
         else:
             self._update(grads, trainable_variables, indices, unscaled=False)
         if self.use_ema:
