@@ -53,3 +53,16 @@ def check_kwargs(owner, kwargs, allowed):
 
 class FileFormatError(ValueError):
     """A model or weights file that cannot be loaded; the message names the file and why."""
+
+    @classmethod
+    def at(cls, source, where, problem):
+        """``"<file>: <object in the file>: <what is wrong>."``"""
+        return cls(f"{source}: {where}: {problem}.")
+
+
+class UnknownIdentifierInFileError(FileFormatError, UnknownIdentifierError):
+    """A file names a class or function that neither neuronet nor ``custom_objects`` holds.
+
+    A ``FileFormatError`` like every refusal of a file, and an ``UnknownIdentifierError``
+    for code that catches the registries' error.
+    """

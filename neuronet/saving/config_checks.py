@@ -11,7 +11,8 @@ A config is data from a stranger. Before a layer is created it must pass:
   every ``class_name`` one of neuronet's classes or the caller's ``custom_objects``, every
   ``module`` a Keras or neuronet module (never imported either way);
 - ``check_model_description``: the Sequential structure and the types of the known fields of
-  neuronet's layers and of the compile settings;
+  neuronet's layers, of the initializers that build their weights and of the compile settings
+  (with the optimizer's arguments that its constructor uses);
 - ``check_parameter_budget``: the weights the layers would create, totalled from
   ``Layer.weight_shapes`` before ``Sequential.add`` allocates anything.
 
@@ -27,7 +28,26 @@ import numbers
 import re
 from collections.abc import Mapping
 
-from neuronet.errors import FileFormatError, UnknownIdentifierError
+from neuronet.errors import (
+    FileFormatError,
+    UnknownIdentifierError,
+    UnknownIdentifierInFileError,
+)
+from neuronet.saving.config_fields import (
+    BUILD_FIELDS,
+    COMMON_FIELDS,
+    COMPILE_FIELDS,
+    INITIALIZER_FIELDS,
+    LAYER_FIELDS,
+    MODEL_FIELDS,
+    OPTIMIZER_FIELDS,
+    REQUIRED_FIELDS,
+    TRAINING_FIELDS,
+    WEIGHT_RANKS,
+    axes,
+    optional,
+    text,
+)
 
 MAX_JSON_CHARS = 16 * 2**20  # a 10,000-layer Keras config is about 10 MiB
 MAX_DEPTH = 64  # Keras's own configs nest about 8 deep
@@ -36,7 +56,6 @@ MAX_STRING_LENGTH = 65_536
 MAX_LIST_LENGTH = 100_000
 MAX_OBJECT_KEYS = 1_000
 MAX_LAYERS = 10_000
-MAX_RANK = 32  # NumPy's limit on array dimensions
 MAX_PARAMS = 2**30  # 4 GiB of float32 weights: default cap on a loaded model's parameters
 _INT64 = 2**63
 
@@ -51,14 +70,6 @@ _CODE_CLASSES = frozenset({"Lambda", "TFOpLambda", "SlicingOpLambda", "__lambda_
 _MODULE_ROOTS = ("keras", "tf_keras", "neuronet")
 _DATA_CLASSES = frozenset({"sequential", "dtypepolicy", "floatdtypepolicy"})
 _CUSTOM_PREFIX = "Custom>"  # tf_keras writes optimizers as "Custom>Adam"
-
-
-class UnknownIdentifierInFileError(FileFormatError, UnknownIdentifierError):
-    """A file names a class or function that neither neuronet nor ``custom_objects`` holds.
-
-    A ``FileFormatError`` like every refusal of a file, and an ``UnknownIdentifierError`` for
-    code that caught the registries' error before loaders converted it.
-    """
 
 
 def refuse(source, message, where=None):
@@ -311,162 +322,6 @@ def _code_message(what):
     )
 
 
-# --- the known fields of a Sequential model -----------------------------------------------------
-def _is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _positive_int(value):
-    return None if _is_int(value) and value >= 1 else "must be a positive integer"
-
-
-def _boolean(value):
-    return None if isinstance(value, bool) else "must be true or false"
-
-
-def _name(value):
-    return None if isinstance(value, str) and value else "must be a non-empty string"
-
-
-def _text(value):
-    return None if isinstance(value, str) else "must be a string"
-
-
-def _identifier(value):
-    """A name, a serialized object, or null (activations, initializers, regularizers...)."""
-    if value is None or isinstance(value, (str, dict)):
-        return None
-    return "must be a name, a config object or null"
-
-
-def _required_identifier(value):
-    return None if isinstance(value, (str, dict)) else "must be a name or a config object"
-
-
-def _dtype(value):
-    """A dtype name, or Keras 3's ``{"class_name": "DTypePolicy", "config": {"name": ...}}``."""
-    if value is None or isinstance(value, str):
-        return None
-    config = value.get("config") if isinstance(value, dict) else None
-    name = config.get("name") if isinstance(config, dict) else None
-    if isinstance(name, str) or (isinstance(config, dict) and name is None):
-        return None
-    return "must be a dtype name or a DTypePolicy config object"
-
-
-def _shape(value):
-    """A batch shape or a sample shape: a short list of positive sizes or nulls."""
-    if not isinstance(value, (list, tuple)) or len(value) > MAX_RANK:
-        return f"must be a list of at most {MAX_RANK} sizes"
-    if any(d is not None and not (_is_int(d) and d >= 1) for d in value):
-        return "must hold positive integers or null"
-    return None
-
-
-def _sample_shape(value):
-    return _positive_int(value) if _is_int(value) else _shape(value)
-
-
-def _target_shape(value):
-    if not isinstance(value, (list, tuple)) or not 1 <= len(value) <= MAX_RANK:
-        return f"must be a list of 1 to {MAX_RANK} sizes"
-    if any(not (_is_int(d) and (d >= 1 or d == -1)) for d in value):
-        return "must hold positive integers (and at most one -1)"
-    return None
-
-
-def _rate(value):
-    number = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if number and math.isfinite(value) and 0 <= value < 1:
-        return None
-    return "must be a number in [0, 1)"
-
-
-def _seed(value):
-    return None if _is_int(value) and value >= 0 else "must be a non-negative integer"
-
-
-def _loss_weights(value):
-    items = value.values() if isinstance(value, dict) else value
-    if not isinstance(items, (list, tuple)) and not isinstance(value, dict):
-        return "must be a list or an object of numbers"
-    if any(isinstance(w, bool) or not isinstance(w, numbers.Real) for w in items):
-        return "must hold numbers"
-    return None
-
-
-def _one_of(*types, what):
-    return lambda value: None if isinstance(value, types) else f"must be {what}"
-
-
-def _optional(check):
-    return lambda value: None if value is None else check(value)
-
-
-_COMMON_FIELDS = {
-    "name": _name,
-    "trainable": _boolean,
-    "dtype": _dtype,
-    "activity_regularizer": _identifier,
-    "input_shape": _optional(_sample_shape),
-    "input_dim": _optional(_positive_int),
-    "batch_input_shape": _optional(_shape),
-    "batch_shape": _optional(_shape),
-    "batch_size": _optional(_positive_int),
-}
-_LAYER_FIELDS = {
-    "Dense": {
-        "units": _positive_int,
-        "activation": _identifier,
-        "use_bias": _boolean,
-        # Keras writes every initializer; a null one would leave the weight without values.
-        **dict.fromkeys(("kernel_initializer", "bias_initializer"), _required_identifier),
-        **dict.fromkeys(
-            ("kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint"),
-            _identifier,
-        ),
-    },
-    "Dropout": {"rate": _rate, "noise_shape": _optional(_shape), "seed": _optional(_seed)},
-    "Activation": {"activation": _required_identifier},
-    "Reshape": {"target_shape": _target_shape},
-    "Flatten": {"data_format": _optional(_text)},
-    "InputLayer": {
-        "shape": _optional(_sample_shape),
-        "sparse": _boolean,
-        "ragged": _boolean,
-        "optional": _boolean,
-    },
-}
-_REQUIRED_FIELDS = {
-    "Dense": ("units",),
-    "Dropout": ("rate",),
-    "Activation": ("activation",),
-    "Reshape": ("target_shape",),
-}
-_MODEL_FIELDS = {
-    "name": _optional(_text),
-    "trainable": _boolean,
-    "dtype": _dtype,
-    "build_input_shape": _optional(_shape),
-}
-_COMPILE_FIELDS = {
-    "optimizer": _identifier,
-    "loss": _optional(_one_of(str, dict, list, what="a name, a config object or a list")),
-    "loss_weights": _optional(_loss_weights),
-    "metrics": _optional(_one_of(list, dict, what="a list")),
-    "weighted_metrics": _optional(_one_of(list, dict, what="a list")),
-    "run_eagerly": _boolean,
-    "jit_compile": lambda v: None if isinstance(v, bool) or v == "auto" else "must be a boolean",
-    "steps_per_execution": _positive_int,
-}
-_TRAINING_FIELDS = {
-    "optimizer_config": _optional(_one_of(dict, what="a config object")),
-    **{
-        key: _COMPILE_FIELDS[key] for key in ("loss", "loss_weights", "metrics", "weighted_metrics")
-    },
-}
-
-
 def _check_fields(obj, fields, source, where, required=()):
     if not isinstance(obj, dict):
         raise refuse(source, f"must be an object, got {_short(obj)}.", where)
@@ -506,47 +361,67 @@ def check_model_description(description, source, custom_objects=None):
     config = description.get("config")
     layers = layer_entries(config, source)
     if isinstance(config, dict):
-        _check_fields(config, _MODEL_FIELDS, source, "config")
+        _check_fields(config, MODEL_FIELDS, source, "config")
     prefix = "config" if isinstance(config, list) else "config.layers"
     for index, entry in enumerate(layers):
         _check_layer(entry, source, f"{prefix}[{index}]", custom_objects or {})
     if description.get("build_config") is not None:
-        _check_fields(
-            description["build_config"], {"input_shape": _optional(_shape)}, source, "build_config"
-        )
+        _check_fields(description["build_config"], BUILD_FIELDS, source, "build_config")
     if description.get("compile_config") is not None:
-        check_compile_config(description["compile_config"], source, "compile_config")
+        check_compile_config(description["compile_config"], source, custom_objects=custom_objects)
 
 
 def _check_layer(entry, source, where, custom_objects):
-    _check_fields(entry, {"class_name": _text}, source, where, required=("class_name",))
+    _check_fields(entry, {"class_name": text}, source, where, required=("class_name",))
     if entry.get("build_config") is not None:
-        _check_fields(
-            entry["build_config"],
-            {"input_shape": _optional(_shape)},
-            source,
-            f"{where}.build_config",
-        )
+        _check_fields(entry["build_config"], BUILD_FIELDS, source, f"{where}.build_config")
     config = entry.get("config")
     class_name = entry["class_name"]
     if class_name in custom_objects:  # the caller's class decides what its config means
         return
     if config is None:  # read as {} by the registry
         config = {}
-    fields = {**_COMMON_FIELDS, **_LAYER_FIELDS.get(class_name, {})}
-    required = _REQUIRED_FIELDS.get(class_name, ())
+    fields = {**COMMON_FIELDS, **LAYER_FIELDS.get(class_name, {})}
+    required = REQUIRED_FIELDS.get(class_name, ())
     _check_fields(config, fields, source, f"{where}.config", required)
+    for key, rank in WEIGHT_RANKS.get(class_name, {}).items():
+        initializer = config.get(key)
+        if _is_neuronet_object(initializer, custom_objects):
+            axis_fields = dict.fromkeys(("input_axes", "output_axes"), optional(axes(rank)))
+            fields = {**INITIALIZER_FIELDS, **axis_fields}
+            _check_fields(initializer["config"], fields, source, f"{where}.config.{key}.config")
 
 
-def check_compile_config(config, source, where="compile_config"):
+def _check_optimizer(optimizer, source, where, custom_objects):
+    """An optimizer config object's arguments that its constructor uses at once (a class from
+    ``custom_objects`` decides for itself)."""
+    if _is_neuronet_object(optimizer, custom_objects):
+        _check_fields(optimizer["config"], OPTIMIZER_FIELDS, source, f"{where}.config")
+
+
+def _is_neuronet_object(obj, custom_objects):
+    """A ``{"class_name", "config": {...}}`` object whose class is not the caller's."""
+    if not (isinstance(obj, dict) and isinstance(obj.get("config"), dict)):
+        return False
+    name = obj.get("class_name")
+    if isinstance(name, str) and name.startswith(_CUSTOM_PREFIX):
+        name = name[len(_CUSTOM_PREFIX) :]
+    return name not in (custom_objects or {})
+
+
+def check_compile_config(config, source, where="compile_config", custom_objects=None):
     """Keras 3's ``compile_config``: the types of its known fields (after ``check_json_tree``)."""
-    _check_fields(config, _COMPILE_FIELDS, source, where)
+    _check_fields(config, COMPILE_FIELDS, source, where)
+    _check_optimizer(config.get("optimizer"), source, f"{where}.optimizer", custom_objects)
 
 
 def check_training_config(config, source, custom_objects=None):
     """Keras 2's ``training_config`` attribute (a parsed tree) before the model is compiled."""
     check_json_tree(config, source, custom_objects)
-    _check_fields(config, _TRAINING_FIELDS, source, "training_config")
+    _check_fields(config, TRAINING_FIELDS, source, "training_config")
+    _check_optimizer(
+        config.get("optimizer_config"), source, "training_config.optimizer_config", custom_objects
+    )
 
 
 # --- what building would allocate ---------------------------------------------------------------
