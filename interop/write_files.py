@@ -24,31 +24,51 @@ def cases():
     x3 = rng.normal(size=(20, 3)).astype("float32")
     yield (
         "xor_sgd",
-        neuronet.Sequential([Dense(10, input_dim=2, activation="tanh"),
-                             Dense(1, activation="sigmoid")]),
-        xor_x, xor_y, optimizers.SGD(learning_rate=0.1), "binary_crossentropy", ["accuracy"],
+        neuronet.Sequential(
+            [Dense(10, input_dim=2, activation="tanh"), Dense(1, activation="sigmoid")]
+        ),
+        xor_x,
+        xor_y,
+        optimizers.SGD(learning_rate=0.1),
+        "binary_crossentropy",
+        ["accuracy"],
     )
     yield (
         "classifier_adam",
-        neuronet.Sequential([Input(shape=(5,)), Dense(16, activation="relu"), Dropout(0.5),
-                             Dense(8, activation="relu",
-                                   kernel_regularizer=regularizers.L2(0.01)),
-                             Dense(4, activation="softmax")]),
-        x5, np.eye(4, dtype="float32")[labels], optimizers.Adam(0.01),
-        "categorical_crossentropy", ["accuracy"],
+        neuronet.Sequential(
+            [
+                Input(shape=(5,)),
+                Dense(16, activation="relu"),
+                Dropout(0.5),
+                Dense(8, activation="relu", kernel_regularizer=regularizers.L2(0.01)),
+                Dense(4, activation="softmax"),
+            ]
+        ),
+        x5,
+        np.eye(4, dtype="float32")[labels],
+        optimizers.Adam(0.01),
+        "categorical_crossentropy",
+        ["accuracy"],
     )
     yield (
         "regression_rmsprop",
         neuronet.Sequential([Dense(6, input_shape=(3,), activation="elu"), Dense(2)]),
-        x3, rng.normal(size=(20, 2)).astype("float32"),
-        optimizers.RMSprop(0.01, momentum=0.9), "mse", ["mae"],
+        x3,
+        rng.normal(size=(20, 2)).astype("float32"),
+        optimizers.RMSprop(0.01, momentum=0.9),
+        "mse",
+        ["mae"],
     )
     yield (
         "sparse_momentum",
-        neuronet.Sequential([Dense(8, input_dim=5, activation="gelu"),
-                             Dense(4, activation="softmax")]),
-        x5, labels, optimizers.SGD(0.05, momentum=0.9, nesterov=True),
-        "sparse_categorical_crossentropy", ["accuracy"],
+        neuronet.Sequential(
+            [Dense(8, input_dim=5, activation="gelu"), Dense(4, activation="softmax")]
+        ),
+        x5,
+        labels,
+        optimizers.SGD(0.05, momentum=0.9, nesterov=True),
+        "sparse_categorical_crossentropy",
+        ["accuracy"],
     )
 
 
@@ -67,15 +87,19 @@ def main(out):
         (out / f"{name}.keras3.json").write_text(model.to_json())
         (out / f"{name}.keras2.json").write_text(model.to_json(dialect="keras2"))
         np.savez(out / f"{name}.npz", x=x, y=model.predict(x))
-        index.append({
-            "name": name,
-            "loss": loss,
-            "optimizer": type(model.optimizer).__name__,
-            "learning_rate": float(model.optimizer.learning_rate),
-            "iterations": int(model.optimizer.iterations),
-            "optimizer_variables": [v.numpy().tolist() if v.numpy().ndim == 0 else None
-                                    for v in model.optimizer.variables],
-        })
+        index.append(
+            {
+                "name": name,
+                "loss": loss,
+                "optimizer": type(model.optimizer).__name__,
+                "learning_rate": float(model.optimizer.learning_rate),
+                "iterations": int(model.optimizer.iterations),
+                "optimizer_variables": [
+                    v.numpy().tolist() if v.numpy().ndim == 0 else None
+                    for v in model.optimizer.variables
+                ],
+            }
+        )
     (out / "cases.json").write_text(json.dumps(index, indent=1))
     print(f"wrote {len(index)} models to {out}")
 
