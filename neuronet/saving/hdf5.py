@@ -14,6 +14,7 @@ the model before any data is read, and no weight changes unless the whole file c
 """
 
 import os
+import warnings
 
 import numpy as np
 
@@ -95,14 +96,20 @@ def write_keras2_weights(group, model):
     top.attrs["weight_names"] = np.zeros((0,), dtype="float64")
 
 
-def write_keras3_weights(file, model):
-    """Keras 3's ``.weights.h5`` layout."""
+def write_keras3_weights(file, model, include_optimizer=True):
+    """Keras 3's ``.weights.h5`` layout; like Keras, with the optimizer's state when the
+    model is compiled (``optimizer/vars/<i>``, in the order of ``optimizer.variables``)."""
     layers_group = file.create_group("layers")
     for key, layer in zip(keras3_layer_keys(model), model.layers):
         variables = layers_group.create_group(key).create_group("vars")
         variables.attrs["name"] = layer.name
         for index, weight in enumerate(layer.weights):
             variables.create_dataset(str(index), data=weight.numpy())
+    if include_optimizer and getattr(model, "optimizer", None) is not None:
+        group = file.create_group("optimizer").create_group("vars")
+        group.attrs["name"] = model.optimizer.name
+        for index, variable in enumerate(model.optimizer.variables):
+            group.create_dataset(str(index), data=variable.numpy())
     file.create_group("vars").attrs["name"] = model.name
 
 
@@ -149,6 +156,9 @@ def load_weights_from(model, file, source, skip_mismatch=False, by_name=False):
             )
             for variable, dataset in assignments
         ]
+        if "layers" in file and getattr(model, "compiled", False) and "optimizer" in file:
+            # Keras 3's load_weights also restores a compiled model's optimizer state.
+            restore_keras3_optimizer(model, file, source)
     for variable, value in values:
         variable.assign(value)
 
@@ -204,7 +214,6 @@ def _check_shapes(layer, variables, datasets, filepath, skip_mismatch):
     if problem is None:
         return True
     if skip_mismatch:
-        import warnings
 
         warnings.warn(
             f"Skipping layer '{layer.name}' when loading {filepath}: {problem}.", stacklevel=4
@@ -268,3 +277,45 @@ def _keras3_assignments(model, file, filepath, skip_mismatch):
         if _check_shapes(layer, layer.weights, datasets, filepath, skip_mismatch):
             assignments += zip(layer.weights, datasets)
     return assignments
+
+
+def optional_group(parent, name, source):
+    """``parent[name]`` if it is a group, None if absent; a dataset there is refused."""
+    if name not in parent:
+        return None
+    item = parent[name]
+    if not isinstance(item, _h5py().Group):
+        raise FileFormatError(
+            f"{source}: {parent.name.rstrip('/')}/{name} is a {type(item).__name__}, not a group."
+        )
+    return item
+
+
+def restore_keras3_optimizer(model, file, source):
+    """Keras 3's ``optimizer/vars/<i>``: each dataset checked against the optimizer's own
+    variable (shape, numeric dtype) before any is read; a different count is skipped with a
+    warning, as Keras does."""
+    group = optional_group(file, "optimizer", source)
+    group = None if group is None else optional_group(group, "vars", source)
+    if group is None:
+        return
+    optimizer = model.optimizer
+    if len(group) != len(optimizer.variables):  # saved after training: slots too
+        model._pack_weights()  # as fit will, so that the optimizer's state is laid out alike
+        optimizer.build(model.trainable_weights)
+    variables = optimizer.variables
+    if len(group) != len(variables):
+        warnings.warn(
+            f"Skipping variable loading for optimizer '{optimizer.name}', because it has "
+            f"{len(variables)} variables whereas the saved optimizer has {len(group)} "
+            "variables.",
+            stacklevel=3,
+        )
+        return
+    store = {}
+    for index, variable in enumerate(variables):  # every value read before any is assigned
+        if str(index) not in group:
+            raise FileFormatError(f"{source}: optimizer/vars has no dataset '{index}'.")
+        dataset = group[str(index)]
+        store[str(index)] = read_array(dataset, source, variable.shape, kinds="fiu")
+    optimizer.load_own_variables(store)

@@ -55,14 +55,7 @@ def _save_keras(model, path, overwrite, include_optimizer):
     }
     weights = io.BytesIO()
     with h5py.File(weights, "w") as file:
-        hdf5.write_keras3_weights(file, model)
-        if include_optimizer and model.optimizer is not None:
-            group = file.create_group("optimizer").create_group("vars")
-            group.attrs["name"] = model.optimizer.name
-            store = {}
-            model.optimizer.save_own_variables(store)
-            for key, value in store.items():
-                group.create_dataset(key, data=value)
+        hdf5.write_keras3_weights(file, model, include_optimizer)
     with atomic_path(path, overwrite) as temporary:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED) as archive:
             archive.writestr("metadata.json", json.dumps(metadata))
@@ -172,7 +165,7 @@ def _load_keras(path, custom_objects, compile, max_params):
         _load_weights(model, file, file.get("layers"), source)
         if compile and description.get("compile_config"):
             compile_from_config(model, description["compile_config"], custom_objects)
-            _restore_optimizer(model, file, source)
+            hdf5.restore_keras3_optimizer(model, file, source)
     return model
 
 
@@ -205,7 +198,7 @@ def _load_keras2_h5(path, custom_objects, compile, max_params):
                 },
                 custom_objects,
             )
-            group = _optional_group(file, "optimizer_weights", path)
+            group = hdf5.optional_group(file, "optimizer_weights", path)
             if group is not None:
                 _restore_keras2_optimizer(model, group, path)
     return model
@@ -269,47 +262,6 @@ def compile_from_config(model, compile_config, custom_objects=None):
         weighted_metrics=compile_config.get("weighted_metrics"),
         loss_weights=compile_config.get("loss_weights"),
     )
-
-
-def _optional_group(parent, name, source):
-    """``parent[name]`` if it is a group, None if absent; a dataset there is refused."""
-    if name not in parent:
-        return None
-    item = parent[name]
-    if not isinstance(item, hdf5._h5py().Group):
-        raise FileFormatError(
-            f"{source}: {parent.name.rstrip('/')}/{name} is a {type(item).__name__}, not a group."
-        )
-    return item
-
-
-def _restore_optimizer(model, file, source):
-    """Keras 3's ``optimizer/vars/<i>``: each dataset checked against the optimizer's own
-    variable (shape, numeric dtype) before any is read; a different count is skipped with a
-    warning, as Keras does."""
-    group = _optional_group(file, "optimizer", source)
-    group = None if group is None else _optional_group(group, "vars", source)
-    if group is None:
-        return
-    optimizer = model.optimizer
-    if len(group) != len(optimizer.variables):  # saved after training: slots too
-        optimizer.build(model.trainable_weights)
-    variables = optimizer.variables
-    if len(group) != len(variables):
-        warnings.warn(
-            f"Skipping variable loading for optimizer '{optimizer.name}', because it has "
-            f"{len(variables)} variables whereas the saved optimizer has {len(group)} "
-            "variables.",
-            stacklevel=3,
-        )
-        return
-    store = {}
-    for index, variable in enumerate(variables):  # every value read before any is assigned
-        if str(index) not in group:
-            raise FileFormatError(f"{source}: optimizer/vars has no dataset '{index}'.")
-        dataset = group[str(index)]
-        store[str(index)] = hdf5.read_array(dataset, source, variable.shape, kinds=_NUMERIC)
-    optimizer.load_own_variables(store)
 
 
 def _restore_keras2_optimizer(model, group, source):
