@@ -51,6 +51,9 @@ def snake_case(name):
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+_MIXED_POLICIES = ("mixed_float16", "mixed_bfloat16")
+
+
 def dtype_name(dtype):
     """The dtype's name from a string, a NumPy dtype or a Keras 3 DTypePolicy config dict."""
     if dtype is None:
@@ -58,6 +61,10 @@ def dtype_name(dtype):
     if isinstance(dtype, dict):  # {"class_name": "DTypePolicy", "config": {"name": "float32"}}
         dtype = (dtype.get("config") or {}).get("name")
     name = str(dtype)
+    if name in _MIXED_POLICIES:
+        # Keras's mixed precision keeps float32 weights (and computes in float16/bfloat16);
+        # neuronet computes in the weights' float32: the same model, a little more precise.
+        return "float32"
     if name not in ("float16", "float32", "float64"):
         raise ValueError(f"Unsupported layer dtype {dtype!r}; use float16, float32 or float64.")
     return name

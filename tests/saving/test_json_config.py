@@ -72,3 +72,11 @@ def test_unknown_layer_class_is_refused():
         model_from_json(json.dumps(description))
     with pytest.raises(ValueError, match="parsed"):
         model_from_json("{not json")
+
+
+def test_mixed_precision_policies_load_with_float32_weights():
+    description = json.loads(textbook_model().to_json())
+    for layer in description["config"]["layers"][1:]:
+        layer["config"]["dtype"]["config"]["name"] = "mixed_float16"
+    model = model_from_json(json.dumps(description))
+    assert {layer.dtype for layer in model.layers} == {"float32"}
