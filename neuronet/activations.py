@@ -17,6 +17,8 @@ hard_sigmoid'(+-3) = 0.
 
 import math
 
+import numpy as np
+
 from neuronet import backend
 from neuronet.backend import xp
 from neuronet.registry import Registry
@@ -78,12 +80,15 @@ def sigmoid(x):
         sigmoid(x) = 1 / (1 + exp(-x))
     """
     x = _as_float(x)
-    # exp of a non-positive number only: e^-|x| never overflows. With e = e^-|x|:
-    # sigmoid(x) = 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0.
-    e = xp.abs(x)
-    xp.negative(e, out=e)
-    xp.exp(e, out=e)
-    return xp.where(x >= 0, 1.0, e) / (e + 1.0)
+    if x.dtype.itemsize < 4:  # float16's range is too short for the bound below: use float32
+        return sigmoid(x.astype("float32")).astype(x.dtype)
+    # 1 / (1 + e^-x) has no cancellation for any x. Where e^-x overflows (x below about -88
+    # in float32) it is inf and the result exactly 0, as in Keras: no warning for that.
+    e = xp.negative(x)
+    with np.errstate(over="ignore"):
+        xp.exp(e, out=e)
+    e += backend.constant(1.0, e.dtype)
+    return xp.reciprocal(e, out=e)
 
 
 @_derivative_of(sigmoid)
@@ -104,7 +109,10 @@ def tanh(x):
 @_derivative_of(tanh)
 def tanh_grad(x, y, grad_output):
     # tanh' = 1 - y^2
-    return grad_output * (1.0 - y * y)
+    derivative = xp.multiply(y, y)
+    xp.subtract(backend.constant(1.0, derivative.dtype), derivative, out=derivative)
+    derivative *= grad_output
+    return derivative
 
 
 def softsign(x):

@@ -77,6 +77,26 @@ def take_rows(array, index, out):
     return xp.take(array, index, axis=0, out=out)
 
 
+_CONSTANTS = {}
+
+
+def constant(value, dtype):
+    """``value`` as a read-only 0-d array of ``dtype``, made once and reused.
+
+    Array operations take a 0-d array operand faster than a Python float (NumPy converts the
+    float on every call), which matters in the per-step math of small models.
+    """
+    key = (value, dtype)
+    array = _CONSTANTS.get(key)
+    if array is None:
+        if len(_CONSTANTS) > 4096:  # e.g. 1 / batch size for many sizes: start over
+            _CONSTANTS.clear()
+        array = _CONSTANTS[key] = xp.asarray(value, dtype=dtype)
+        if _BACKEND == "numpy":
+            array.flags.writeable = False
+    return array
+
+
 def as_float_array(value, dtype=None):
     """Return ``value`` as an ``xp`` array of ``dtype`` (``floatx()`` by default)."""
     return xp.asarray(value, dtype=dtype or _FLOATX)

@@ -99,7 +99,8 @@ class Dense(Layer):
             )
 
     def forward(self, inputs, training=False):
-        z = inputs @ self.kernel.value
+        # dot is matmul for 2-D inputs, with less overhead per call for small ones
+        z = xp.dot(inputs, self.kernel.value) if inputs.ndim == 2 else inputs @ self.kernel.value
         if self.use_bias:
             z += self.bias.value
         outputs = z if self._linear else self.activation(z)
@@ -120,13 +121,17 @@ class Dense(Layer):
         """
         inputs = self._cache[0]
         if self.trainable:
-            flat_inputs = inputs.reshape(-1, inputs.shape[-1])
-            flat_grad = grad_z.reshape(-1, self.units)
-            xp.matmul(flat_inputs.T, flat_grad, out=self.kernel.grad)
+            flat_grad = grad_z
+            if inputs.ndim != 2:  # (batch, ..., features): every position is a sample
+                inputs = inputs.reshape(-1, inputs.shape[-1])
+                flat_grad = grad_z.reshape(-1, self.units)
+            xp.dot(inputs.T, flat_grad, out=self.kernel.grad)
             if self.use_bias:
                 flat_grad.sum(axis=0, out=self.bias.grad)
         if not self.input_grad_needed:
             return None
+        if grad_z.ndim == 2:
+            return xp.dot(grad_z, self.kernel.value.T)
         return grad_z @ self.kernel.value.T
 
     def get_config(self):

@@ -386,15 +386,18 @@ class BinaryCrossentropy(_FusedCrossentropy):
     def _fast_value_and_grad(self, t, p):
         if t.shape != p.shape:
             return None
-        eps = backend.epsilon()
-        clipped = xp.minimum(xp.maximum(p, eps), 1.0 - eps)
+        eps, dtype = backend.epsilon(), p.dtype
+        one = backend.constant(1.0, dtype)
+        clipped = xp.maximum(p, backend.constant(eps, dtype))
+        xp.minimum(clipped, backend.constant(1.0 - eps, dtype), out=clipped)
         # mean over the last axis, then over the batch: one sum over everything / size
         log_p = xp.log(clipped)
-        log_q = xp.log(1.0 - clipped)
+        log_q = xp.subtract(one, clipped, out=clipped)
+        xp.log(log_q, out=log_q)
         log_p -= log_q  # t log p + (1 - t) log q = t (log p - log q) + log q
-        loss = -(xp.vdot(t, log_p) + xp.sum(log_q)) / p.size
-        grad = p - t
-        grad *= 1.0 / p.size
+        loss = -(xp.vdot(t, log_p) + log_q.sum()) / p.size
+        grad = xp.subtract(p, t, out=log_p)
+        grad *= backend.constant(1.0 / p.size, dtype)
         return loss, grad
 
     def grad_wrt_logits(self, y_true, probabilities, sample_weight=None):

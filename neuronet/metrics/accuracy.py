@@ -5,8 +5,6 @@ Each function returns one value per sample (1.0 for a hit, 0.0 for a miss) in
 weights and running means follow Keras exactly.
 """
 
-import numpy as np
-
 from neuronet import backend
 from neuronet.backend import xp
 from neuronet.metrics.metric import reject_unknown, squeeze_or_expand_to_same_rank
@@ -59,7 +57,7 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     y_true = xp.asarray(y_true)
     if y_true.shape != y_pred.shape:
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
-    if np.issubdtype(y_pred.dtype, np.floating):
+    if y_pred.dtype.kind == "f":
         # Compare in the predictions' own precision, as Keras does with its tensors.
         threshold = y_pred.dtype.type(threshold)
     return _hits(y_true == (y_pred > threshold))
@@ -222,6 +220,26 @@ class BinaryAccuracy(MeanMetricWrapper):
         reject_unknown(self, kwargs)
         super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
         self.threshold = threshold
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Fold one batch in; the training loop's case counts the hits directly."""
+        dtype = self._total.value.dtype
+        if (
+            sample_weight is None
+            and isinstance(y_pred, xp.ndarray)
+            and y_pred.dtype == dtype
+            and getattr(y_true, "shape", None) == y_pred.shape
+            and y_pred.ndim >= 1
+            and y_pred.size
+        ):
+            # Same numbers as the mean of the per-sample values ``binary_accuracy`` gives:
+            # the hits, divided by the values per sample, in the state's precision.
+            threshold = dtype.type(self._fn_kwargs["threshold"])
+            hits = xp.count_nonzero(y_true == (y_pred > threshold))
+            samples = y_pred.shape[0]
+            self._add(dtype.type(hits) / (y_pred.size // samples), samples)
+            return
+        super().update_state(y_true, y_pred, sample_weight=sample_weight)
 
     def get_config(self):
         return {"name": self.name, "dtype": self.dtype, "threshold": self.threshold}

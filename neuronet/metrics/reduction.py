@@ -102,35 +102,87 @@ class Mean(Metric):
     def __init__(self, name="mean", dtype=None, **kwargs):
         reject_unknown(self, kwargs)
         super().__init__(name=name, dtype=dtype)
-        self.total = self.add_variable((), name="total")
-        self.count = self.add_variable((), name="count")
+        self._total = self.add_variable((), name="total")
+        self._count = self.add_variable((), name="count")
+        # The training loop's running sums, as scalars of the state's dtype (adding to a
+        # scalar costs a tenth of an in-place add to a 0-d array); written into the state
+        # variables whenever those are read.
+        self._running = None
+        self._zeros = (self._total.value[()] * 0, self._count.value[()] * 0)
+
+    @property
+    def total(self):
+        """The weighted sum of the values (a state ``Variable``)."""
+        self._store()
+        return self._total
+
+    @property
+    def count(self):
+        """The sum of the weights (a state ``Variable``)."""
+        self._store()
+        return self._count
+
+    @property
+    def variables(self):
+        self._store()
+        return super().variables
+
+    def _store(self):
+        if self._running is not None:
+            self._total.value[()], self._count.value[()] = self._running
+            self._running = None
+
+    def _add(self, total, count):
+        """Add to the running sums in the state's precision, without touching the state."""
+        running = self._running
+        if running is None:
+            running = (self._total.value[()], self._count.value[()])
+        self._running = (running[0] + total, running[1] + count)
+
+    def reset_state(self):
+        if len(self._variables) == 2:  # only the sums: they start again from zero scalars
+            self._running = self._zeros
+            return
+        self._running = None
+        super().reset_state()
 
     def update_state(self, values, sample_weight=None):
         """Add the (weighted) values of one batch to the running mean."""
         if (
             sample_weight is None
-            and getattr(values, "ndim", 0) >= 1
-            and values.dtype == self.total.value.dtype
+            and isinstance(values, xp.ndarray)
+            and values.ndim >= 1
+            and values.dtype == self._total.value.dtype
         ):
-            # The training loop's case, once per batch: add the per-sample means in place.
+            # The training loop's case, once per batch: add the per-sample means.
             samples = values.shape[0]
-            self.total.value += xp.sum(values) / (values.size // samples or 1)
-            self.count.value += samples
+            total = values.sum()
+            if values.ndim > 1:
+                total /= values.size // samples or 1
+            self._add(total, samples)
             return
+        self._store()
         values, sample_weight = reduce_to_samplewise_values(
             values, sample_weight, xp.mean, self.dtype
         )
-        self.total.assign(self.total.value + xp.sum(values))
+        self._total.assign(self._total.value + xp.sum(values))
         if sample_weight is not None:
             count = xp.sum(sample_weight)
         elif values.ndim >= 1:
             count = values.shape[0]
         else:
             count = 1
-        self.count.assign(self.count.value + xp.asarray(count, dtype=self.dtype))
+        self._count.assign(self._count.value + xp.asarray(count, dtype=self.dtype))
 
     def result(self):
-        return host_result(divide_no_nan(self.total.value, self.count.value))
+        running = self._running
+        if running is not None:
+            total, count = running
+        else:
+            total, count = self._total.value, self._count.value
+        if total.ndim == 0:  # the usual case, without the general machinery
+            return float(total / count) if count else 0.0
+        return host_result(divide_no_nan(total, count))
 
 
 class MeanMetricWrapper(Mean):

@@ -44,6 +44,7 @@ class Trainer:
         self._weighted_metric_identifiers = []
         self._metrics = None  # resolved on first fit/evaluate, when the labels are known
         self._compile_config = None
+        self._activity_regularized = True  # until _plan_backward has looked at the layers
 
     # --- compile ------------------------------------------------------------------------------
     def compile(
@@ -197,6 +198,10 @@ class Trainer:
         self._pack_weights()
         self._loss_scale = float(self.optimizer.scale_loss(1.0)) if self.optimizer else 1.0
         self._regularized = [w for w in self.weights if w.regularizer is not None]
+        self._activity_regularized = any(layer.activity_regularizer is not None for layer in layers)
+        # The layers backward runs through, last first (the fused one enters by its logits).
+        self._fused_layer = last if self._fused else None
+        self._backward_layers = list(reversed(layers[:-1] if self._fused else layers))
 
     def _pack_weights(self):
         """Keep the trainable weights (and their gradients) in one contiguous buffer each, so
@@ -207,6 +212,10 @@ class Trainer:
     def _forward(self, x, training):
         """Run every layer; return the output and the activity penalties."""
         penalty = 0.0
+        if not self._activity_regularized:
+            for layer in self.layers:
+                x = layer.forward(x, training=training)
+            return x, penalty
         for layer in self.layers:
             x = layer.forward(x, training=training)
             if layer.activity_regularizer is not None:
@@ -222,29 +231,34 @@ class Trainer:
         outputs, penalty = self._forward(x, training=True)
         if self._regularized:
             penalty += self._penalty()  # of the weights the loss is computed with
-        layers = self.layers
         # The optimizer may scale the loss (loss_scale_factor) and divides the gradients back.
         scale = self._loss_weight * self._loss_scale
         if self._fused:
             loss, grad = self._loss.fused_value_and_grad(y, outputs, weights)
-            grad = layers[-1].backward_logits(grad * scale if scale != 1.0 else grad)
-            remaining = layers[:-1]
+            grad = self._fused_layer.backward_logits(grad * scale if scale != 1.0 else grad)
         else:
             loss, grad = self._loss.value_and_grad(y, outputs, weights)
             if scale != 1.0:
                 grad = grad * scale
-            remaining = layers
-        for layer in reversed(remaining):
-            if layer.activity_regularizer is not None:
-                grad = grad + self._loss_scale * layer.activity_regularizer.grad(
-                    layer._activity_output
-                )
-            grad = layer.backward(grad)
+        if self._activity_regularized:
+            self._backward_with_activity_penalties(grad)
+        else:
+            for layer in self._backward_layers:
+                grad = layer.backward(grad)
         for variable in self._regularized:
             if variable.trainable:
                 variable.grad += self._loss_scale * variable.regularizer.grad(variable.value)
         self.optimizer.step(self._train_variables)
         return self._loss_weight * float(loss) + penalty, outputs
+
+    def _backward_with_activity_penalties(self, grad):
+        """The backward pass, adding each activity penalty's gradient where it applies."""
+        for layer in self._backward_layers:
+            if layer.activity_regularizer is not None:
+                grad = grad + self._loss_scale * layer.activity_regularizer.grad(
+                    layer._activity_output
+                )
+            grad = layer.backward(grad)
 
     def _update_metrics(self, y, outputs, weights):
         for metric, weighted in self._metrics:
@@ -334,13 +348,15 @@ class Trainer:
         batch_hooks = callback_list.overrides(
             "on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end"
         )
+        epoch_hook = callback_list.overrides("on_epoch_begin")
         batches = _Batches((x, y, weights), batch_size, bool(shuffle))
         self.stop_training = False
         callback_list.on_train_begin()
         epoch_logs = {}
         for epoch in range(initial_epoch, epochs):
             self._reset_metrics()
-            callback_list.on_epoch_begin(epoch)
+            if epoch_hook:
+                callback_list.on_epoch_begin(epoch)
             loss_sum = 0.0
             for step, stop, (xb, yb, wb) in batches.epoch():
                 if batch_hooks:
@@ -527,6 +543,7 @@ class _Batches:
         # One batch holding every sample: its mean gradient does not depend on the order.
         self.shuffle = shuffle and self.n > batch_size
         self.buffers = None
+        self.slices = None
         if self.shuffle:
             size = batch_size
             self.buffers = [
@@ -535,14 +552,25 @@ class _Batches:
             ]
 
     def epoch(self):
-        """Yield ``(step, samples seen after it, (x, y, weights))`` for each batch."""
+        """``(step, samples seen after it, (x, y, weights))`` for each batch, in order."""
+        if not self.shuffle:
+            if self.slices is None:  # the same views every epoch: made once
+                n, size = self.n, self.batch_size
+                self.slices = [
+                    (step, min(n, start + size), self._slice(start, min(n, start + size)))
+                    for step, start in enumerate(range(0, n, size))
+                ]
+            return self.slices
+        return self._shuffled()
+
+    def _slice(self, start, stop):
+        return tuple(None if a is None else a[start:stop] for a in self.arrays)
+
+    def _shuffled(self):
         n, size = self.n, self.batch_size
-        order = xp.asarray(backend.generator().permutation(n)) if self.shuffle else None
+        order = xp.asarray(backend.generator().permutation(n))
         for step, start in enumerate(range(0, n, size)):
             stop = min(n, start + size)
-            if order is None:
-                yield step, stop, tuple(None if a is None else a[start:stop] for a in self.arrays)
-                continue
             index = order[start:stop]
             yield (
                 step,

@@ -143,6 +143,7 @@ class Optimizer:
 
         self.built = False
         self._flat = False
+        self._plain = False
         self._flat_list = None  # the list of variables ``step`` last updated flat
         self._variables = []
         self._trainable_variables = []
@@ -293,6 +294,14 @@ class Optimizer:
             or len(set(self._decay_flags)) > 1
             or any(getattr(variable, "constraint", None) for variable in variables)
         )
+        # The flat step's shortest lane: the update rule and nothing else.
+        self._plain = self._flat and not (
+            self.clipvalue
+            or self.global_clipnorm
+            or self.weight_decay is not None
+            or self.loss_scale_factor is not None
+            or self.use_ema
+        )
         self.built = True
 
     def _build_slots(self, variables):
@@ -401,6 +410,20 @@ class Optimizer:
 
     def _flat_step(self):
         """``apply`` for the whole pack with its own gradients: one flat update."""
+        if self._plain and self._learning_rate.__class__ is ScalarVariable:
+            # No clipping, decay, loss scale or moving average, and a constant rate: the update
+            # rule alone, on the flat buffers (``_update_values`` with nothing to do around it).
+            step = int(self._iterations.value) + 1
+            self._before_updates(step)
+            slots, scratch, _ = self._flat_record
+            values = self._pack.values
+            rate = self._learning_rate.value  # a 0-d array: a cheaper operand than a scalar
+            if rate.dtype != values.dtype:
+                rate = values.dtype.type(rate[()])
+            coefficients = self._coefficients(rate, values.dtype, step)
+            self._update_step(values, self._pack.grads, slots, coefficients, scratch)
+            self._iterations.value += 1
+            return
         self._update_values(
             [self._pack.grads],
             [self._pack.values],

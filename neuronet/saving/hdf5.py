@@ -214,7 +214,6 @@ def _check_shapes(layer, variables, datasets, filepath, skip_mismatch):
     if problem is None:
         return True
     if skip_mismatch:
-
         warnings.warn(
             f"Skipping layer '{layer.name}' when loading {filepath}: {problem}.", stacklevel=4
         )
