@@ -6,6 +6,7 @@ variable ``NEURONET_BACKEND=cupy`` is set before import. Settings mirror Keras's
 ``set_random_seed(seed)``, which makes weights, shuffling and dropout reproducible.
 """
 
+import functools
 import os
 import random as _py_random
 
@@ -77,23 +78,29 @@ def take_rows(array, index, out):
     return xp.take(array, index, axis=0, out=out)
 
 
-_CONSTANTS = {}
-
-
+@functools.lru_cache(maxsize=4096)
 def constant(value, dtype):
     """``value`` as a read-only 0-d array of ``dtype``, made once and reused.
 
     Array operations take a 0-d array operand faster than a Python float (NumPy converts the
     float on every call), which matters in the per-step math of small models.
     """
-    key = (value, dtype)
-    array = _CONSTANTS.get(key)
-    if array is None:
-        if len(_CONSTANTS) > 4096:  # e.g. 1 / batch size for many sizes: start over
-            _CONSTANTS.clear()
-        array = _CONSTANTS[key] = xp.asarray(value, dtype=dtype)
-        if _BACKEND == "numpy":
-            array.flags.writeable = False
+    array = xp.asarray(value, dtype=dtype)
+    if _BACKEND == "numpy":
+        array.flags.writeable = False
+    return array
+
+
+@functools.lru_cache(maxsize=64)
+def ones(length, dtype):
+    """A read-only vector of ``length`` ones, made once and reused.
+
+    ``ones(n) @ g`` sums the rows of ``g`` (a bias gradient) as one matrix-vector product,
+    several times faster than ``g.sum(axis=0)``.
+    """
+    array = xp.ones(length, dtype=dtype)
+    if _BACKEND == "numpy":
+        array.flags.writeable = False
     return array
 
 

@@ -394,8 +394,9 @@ class BinaryCrossentropy(_FusedCrossentropy):
         log_p = xp.log(clipped)
         log_q = xp.subtract(one, clipped, out=clipped)
         xp.log(log_q, out=log_q)
-        log_p -= log_q  # t log p + (1 - t) log q = t (log p - log q) + log q
-        loss = -(xp.vdot(t, log_p) + log_q.sum()) / p.size
+        # t log p + (1 - t) log q, summed as two dot products
+        not_t = xp.subtract(one, t)
+        loss = -(xp.vdot(t, log_p) + xp.vdot(not_t, log_q)) / p.size
         grad = xp.subtract(p, t, out=log_p)
         grad *= backend.constant(1.0 / p.size, dtype)
         return loss, grad

@@ -234,8 +234,9 @@ class BinaryAccuracy(MeanMetricWrapper):
         ):
             # Same numbers as the mean of the per-sample values ``binary_accuracy`` gives:
             # the hits, divided by the values per sample, in the state's precision.
-            threshold = dtype.type(self._fn_kwargs["threshold"])
-            hits = xp.count_nonzero(y_true == (y_pred > threshold))
+            threshold = backend.constant(self._fn_kwargs["threshold"], dtype)
+            # (comparing floats with floats is quicker than floats with booleans)
+            hits = xp.count_nonzero(y_true == (y_pred > threshold).astype(dtype))
             samples = y_pred.shape[0]
             self._add(dtype.type(hits) / (y_pred.size // samples), samples)
             return

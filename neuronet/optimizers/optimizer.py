@@ -422,7 +422,7 @@ class Optimizer:
                 rate = values.dtype.type(rate[()])
             coefficients = self._coefficients(rate, values.dtype, step)
             self._update_step(values, self._pack.grads, slots, coefficients, scratch)
-            self._iterations.value += 1
+            self._iterations.value[()] = step
             return
         self._update_values(
             [self._pack.grads],
