@@ -75,6 +75,9 @@ def child_environment(threads):
     env["BENCH_THREADS"] = str(threads)
     env["KERAS_BACKEND"] = "tensorflow"
     env["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    # Imports as users meet them, from cached bytecode (each timing's discarded warm-up run
+    # writes it): a shell that sets PYTHONDONTWRITEBYTECODE would time compiling instead.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     # neuronet from this checkout, even where it is not installed
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [REPO, env.get("PYTHONPATH")]))
     return env

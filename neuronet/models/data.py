@@ -39,7 +39,7 @@ def as_array(value, name):
         raise DataError(f"`{name}` must be an array of samples, got the scalar {array!r}.")
     if array.shape[0] == 0:
         raise DataError(f"`{name}` is empty (shape {array.shape}); there is nothing to use.")
-    if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
         bad = np.argwhere(~np.isfinite(array))[0]
         value = array[tuple(bad)]
         raise DataError(

@@ -194,7 +194,6 @@ class Trainer:
             and hasattr(last, "backward_logits")
             and last.activity_regularizer is None
         )
-        self._train_variables = self.trainable_weights
         self._pack_weights()
         self._loss_scale = float(self.optimizer.scale_loss(1.0)) if self.optimizer else 1.0
         self._regularized = [w for w in self.weights if w.regularizer is not None]
@@ -206,7 +205,13 @@ class Trainer:
     def _pack_weights(self):
         """Keep the trainable weights (and their gradients) in one contiguous buffer each, so
         that an optimizer step is a few vectorised operations over all of them."""
-        variables.pack(self.trainable_weights)
+        trainable = self.trainable_weights
+        previous = getattr(self, "_train_variables", None)
+        if previous is None or len(previous) != len(trainable) or any(
+            a is not b for a, b in zip(previous, trainable)
+        ):
+            self._train_variables = trainable  # (else the same list: the optimizer knows it)
+        variables.pack(self._train_variables)
 
     # --- one step -----------------------------------------------------------------------------
     def _forward(self, x, training):
