@@ -80,11 +80,15 @@ def sigmoid(x):
         sigmoid(x) = 1 / (1 + exp(-x))
     """
     x = _as_float(x)
-    if x.dtype.itemsize < 4:  # float16's range is too short for the bound below: use float32
+    if x.dtype.itemsize < 4:  # float16 overflows e^-x too soon: compute in float32
         return sigmoid(x.astype("float32")).astype(x.dtype)
+    return _sigmoid_of_negated(xp.negative(x))
+
+
+def _sigmoid_of_negated(e):
+    """sigmoid(x), given ``e = -x``, computed over ``e`` itself."""
     # 1 / (1 + e^-x) has no cancellation for any x. Where e^-x overflows (x below about -88
     # in float32) it is inf and the result exactly 0, as in Keras: no warning for that.
-    e = xp.negative(x)
     with np.errstate(over="ignore"):
         xp.exp(e, out=e)
     e += backend.constant(1.0, e.dtype)
@@ -476,6 +480,56 @@ def log_softmax_grad(x, y, grad_output, axis=-1):
 
 
 # --- lookup ---------------------------------------------------------------------------------
+
+
+# --- in place: for layers that own the array they activate ---------------------------------
+# Dense computes z = x W + b into a fresh array that nothing else holds, so the common
+# activations may overwrite it with their output: one array per layer and step instead of two.
+# Each of these has a derivative that reads the output y alone (relu's y > 0 is its x > 0), so
+# the layer passes y where the derivative takes x.
+
+
+def _relu_in_place(x):
+    return xp.maximum(x, backend.constant(0.0, x.dtype), out=x)
+
+
+def _tanh_in_place(x):
+    return xp.tanh(x, out=x)
+
+
+def _sigmoid_in_place(x):
+    if x.dtype.itemsize < 4:
+        x[...] = sigmoid(x)
+        return x
+    return _sigmoid_of_negated(xp.negative(x, out=x))
+
+
+def _softmax_in_place(x):
+    x -= x.max(axis=-1, keepdims=True)
+    xp.exp(x, out=x)
+    if x.ndim == 2:  # the row sums as a product with ones: quicker than a sum per row
+        x /= xp.dot(x, backend.ones(x.shape[1], x.dtype))[:, None]
+    else:
+        x /= x.sum(axis=-1, keepdims=True)
+    return x
+
+
+_IN_PLACE = {
+    linear: linear,
+    relu: _relu_in_place,
+    tanh: _tanh_in_place,
+    sigmoid: _sigmoid_in_place,
+    softmax: _softmax_in_place,
+}
+
+
+def in_place(fn):
+    """``fn`` as a function that overwrites its (float) input with the output, or None.
+
+    Only activations whose derivative can be computed from the output alone have one: a
+    layer that uses it passes the output as the derivative's ``x``.
+    """
+    return _IN_PLACE.get(fn)
 
 
 def get(identifier):

@@ -104,6 +104,19 @@ def ones(length, dtype):
     return array
 
 
+def all_finite(array):
+    """True if a float NumPy array holds no NaN or infinity.
+
+    A finite sum proves it (NaN and infinities propagate through a sum) in one pass without
+    a temporary; only when the sum is not finite (bad values, or a sum that overflows) are
+    the elements checked one by one.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(array.sum()):
+            return True
+    return bool(np.isfinite(array).all())
+
+
 def as_float_array(value, dtype=None):
     """Return ``value`` as an ``xp`` array of ``dtype`` (``floatx()`` by default)."""
     return xp.asarray(value, dtype=dtype or _FLOATX)

@@ -61,6 +61,8 @@ class Dense(Layer):
             )
         self._activation_grad = activations.gradient(self.activation)
         self._linear = self.activation is activations.linear
+        # The activation written over z where it can be (z is this layer's own array).
+        self._in_place = activations.in_place(self.activation)
         self.kernel = None
         self.bias = None
 
@@ -103,11 +105,17 @@ class Dense(Layer):
         z = xp.dot(inputs, self.kernel.value) if inputs.ndim == 2 else inputs @ self.kernel.value
         if self.use_bias:
             z += self.bias.value
-        outputs = z if self._linear else self.activation(z)
+        if self._in_place is not None:
+            # z becomes the outputs; the derivative is then computed from them (see backward)
+            outputs = self._in_place(z)
+            self._cache = (inputs, outputs, outputs)
+            return outputs
+        outputs = self.activation(z)
         self._cache = (inputs, z, outputs)
         return outputs
 
     def backward(self, grad_output):
+        # z: the pre-activations, or the outputs for an activation applied in place
         inputs, z, outputs = self._cache
         if self._linear:
             return self.backward_logits(grad_output)

@@ -48,7 +48,7 @@ def host_labels(loss, y_true):
             f"dtype {labels.dtype}. Fix: encode the labels as numbers (class indices or "
             "one-hot rows) before calling fit."
         )
-    if labels.dtype.kind == "f" and not np.isfinite(labels).all():
+    if labels.dtype.kind == "f" and not backend.all_finite(labels):
         raise DataError(
             f"Loss '{loss.name}' received labels (y_true) with NaN or infinite values "
             f"({int(np.sum(~np.isfinite(labels)))} of {labels.size}). Fix: remove or impute "

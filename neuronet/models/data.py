@@ -6,6 +6,7 @@ the optimizer state and the build status as they were.
 
 import numpy as np
 
+from neuronet import backend
 from neuronet.errors import DataError, ShapeError
 from neuronet.layers.layer import format_shape
 
@@ -39,7 +40,7 @@ def as_array(value, name):
         raise DataError(f"`{name}` must be an array of samples, got the scalar {array!r}.")
     if array.shape[0] == 0:
         raise DataError(f"`{name}` is empty (shape {array.shape}); there is nothing to use.")
-    if array.dtype.kind == "f" and not np.isfinite(array).all():
+    if array.dtype.kind == "f" and not backend.all_finite(array):
         bad = np.argwhere(~np.isfinite(array))[0]
         value = array[tuple(bad)]
         raise DataError(

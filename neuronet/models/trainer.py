@@ -207,8 +207,10 @@ class Trainer:
         that an optimizer step is a few vectorised operations over all of them."""
         trainable = self.trainable_weights
         previous = getattr(self, "_train_variables", None)
-        if previous is None or len(previous) != len(trainable) or any(
-            a is not b for a, b in zip(previous, trainable)
+        if (
+            previous is None
+            or len(previous) != len(trainable)
+            or any(a is not b for a, b in zip(previous, trainable))
         ):
             self._train_variables = trainable  # (else the same list: the optimizer knows it)
         variables.pack(self._train_variables)
