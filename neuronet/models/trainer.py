@@ -234,12 +234,20 @@ class Trainer:
         """Sum of the weight regularization penalties (part of the reported loss)."""
         return sum(float(w.regularizer(w.value)) for w in self._regularized)
 
-    def _train_batch(self, x, y, weights):
+    def _train_batch(self, x, y, weights, prescale=False):
+        """One step: forward, loss, backward, update. Returns (loss, outputs).
+
+        The weights' ``.grad`` receive the gradients of the loss times ``loss_scale``: the
+        optimizer's ``loss_scale_factor`` (it divides them back), or with ``prescale`` (in
+        ``fit``) the factor the optimizer folds into them, ``-learning_rate`` for plain SGD,
+        which makes its update one addition per weight.
+        """
         outputs, penalty = self._forward(x, training=True)
         if self._regularized:
             penalty += self._penalty()  # of the weights the loss is computed with
-        # The optimizer may scale the loss (loss_scale_factor) and divides the gradients back.
-        scale = self._loss_weight * self._loss_scale
+        factor = self.optimizer.gradient_factor(self._train_variables) if prescale else None
+        loss_scale = self._loss_scale if factor is None else factor
+        scale = self._loss_weight * loss_scale
         if self._fused:
             loss, grad = self._loss.fused_value_and_grad(y, outputs, weights)
             grad = self._fused_layer.backward_logits(grad * scale if scale != 1.0 else grad)
@@ -248,23 +256,24 @@ class Trainer:
             if scale != 1.0:
                 grad = grad * scale
         if self._activity_regularized:
-            self._backward_with_activity_penalties(grad)
+            self._backward_with_activity_penalties(grad, loss_scale)
         else:
             for layer in self._backward_layers:
                 grad = layer.backward(grad)
         for variable in self._regularized:
             if variable.trainable:
-                variable.grad += self._loss_scale * variable.regularizer.grad(variable.value)
-        self.optimizer.step(self._train_variables)
+                variable.grad += loss_scale * variable.regularizer.grad(variable.value)
+        if factor is None:
+            self.optimizer.step(self._train_variables)
+        else:
+            self.optimizer.step(self._train_variables, prescaled=True)
         return self._loss_weight * float(loss) + penalty, outputs
 
-    def _backward_with_activity_penalties(self, grad):
+    def _backward_with_activity_penalties(self, grad, loss_scale):
         """The backward pass, adding each activity penalty's gradient where it applies."""
         for layer in self._backward_layers:
             if layer.activity_regularizer is not None:
-                grad = grad + self._loss_scale * layer.activity_regularizer.grad(
-                    layer._activity_output
-                )
+                grad = grad + loss_scale * layer.activity_regularizer.grad(layer._activity_output)
             grad = layer.backward(grad)
 
     def _update_metrics(self, y, outputs, weights):
@@ -368,7 +377,7 @@ class Trainer:
             for step, stop, (xb, yb, wb) in batches.epoch():
                 if batch_hooks:
                     callback_list.on_train_batch_begin(step)
-                loss, outputs = self._train_batch(xb, yb, wb)
+                loss, outputs = self._train_batch(xb, yb, wb, prescale=True)
                 loss_sum += loss * len(xb)
                 self._update_metrics(yb, outputs, wb)
                 if batch_hooks:

@@ -398,11 +398,30 @@ class Optimizer:
         return pattern is None or pattern.search(variable.name) is None
 
     # --- applying gradients -----------------------------------------------------------------
-    def step(self, variables):
-        """Update every trainable variable in ``variables`` from its ``.grad``, in place."""
+    def gradient_factor(self, variables):
+        """A factor the training loop may fold into the loss gradient before backward, so
+        that ``step(variables, prescaled=True)`` is one addition per weight; None if none.
+
+        Only an update that is a fixed multiple of the gradient has one (plain SGD:
+        ``-learning_rate``); the chain rule carries the factor from the output's gradient,
+        a small array, into every weight's gradient.
+        """
+        return None
+
+    def step(self, variables, prescaled=False):
+        """Update every trainable variable in ``variables`` from its ``.grad``, in place.
+
+        ``prescaled``: the gradients were multiplied by ``gradient_factor(variables)``.
+        """
         if variables is self._flat_list:  # the same list as last step, known to be the pack
+            if prescaled:
+                self._pack.values += self._pack.grads
+                self._iterations.value[()] = int(self._iterations.value) + 1
+                return
             self._flat_step()
             return
+        if prescaled:
+            raise ValueError("Gradients were prescaled, but no factor was offered for them.")
         trainable = [variable for variable in variables if variable.trainable]
         self.apply([variable.grad for variable in trainable], trainable)
         if self._flat and len(trainable) == len(variables) and self._pack.covers(trainable):

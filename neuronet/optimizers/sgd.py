@@ -1,7 +1,7 @@
 """SGD: gradient descent, optionally with (Nesterov) momentum."""
 
 from neuronet.backend import xp
-from neuronet.optimizers.optimizer import DefaultLearningRate, Optimizer
+from neuronet.optimizers.optimizer import DefaultLearningRate, Optimizer, ScalarVariable
 
 _DEFAULT_LEARNING_RATE = DefaultLearningRate(0.01)
 
@@ -71,6 +71,17 @@ class SGD(Optimizer):
             raise ValueError(f"`momentum` must be a float between [0, 1]. Received: {momentum!r}")
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
+
+    def gradient_factor(self, variables):
+        # Without momentum the update is w -= lr * g: gradients prescaled by -lr just add.
+        if (
+            self.momentum == 0
+            and self._plain
+            and variables is self._flat_list
+            and self._learning_rate.__class__ is ScalarVariable
+        ):
+            return -float(self._learning_rate.value)
+        return None
 
     def _build_slots(self, variables):
         if self.momentum == 0:

@@ -69,9 +69,9 @@ def test_stochastic_gradient_descent_updates_once_per_sample_in_a_new_order():
     seen = []
     original = model._train_batch
 
-    def spy(x, y, w):
+    def spy(x, y, w, **kwargs):
         seen.append(tuple(np.asarray(x).ravel()))
-        return original(x, y, w)
+        return original(x, y, w, **kwargs)
 
     model._train_batch = spy
     model.fit(X, Y, batch_size=1, epochs=3, shuffle=True, verbose=0)
@@ -86,7 +86,7 @@ def test_stochastic_gradient_descent_without_shuffle_keeps_the_order():
     model = make_model()
     seen = []
     original = model._train_batch
-    model._train_batch = lambda x, y, w: (
+    model._train_batch = lambda x, y, w, **kwargs: (
         seen.append(tuple(np.asarray(x).ravel())),
         original(x, y, w),
     )[1]
