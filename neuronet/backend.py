@@ -111,6 +111,8 @@ def all_finite(array):
     a temporary; only when the sum is not finite (bad values, or a sum that overflows) are
     the elements checked one by one.
     """
+    if array.size <= 65536:  # small: the temporary costs less than the error state
+        return bool(np.isfinite(array).all())
     with np.errstate(over="ignore", invalid="ignore"):
         if np.isfinite(array.sum()):
             return True

@@ -296,8 +296,10 @@ def sparse_categorical_crossentropy_grad(
 class _FusedCrossentropy(BuiltinLoss):
     """Shared parts of the crossentropy classes: the fused output gradient."""
 
-    def fused_value_and_grad(self, y_true, probabilities, sample_weight=None):
-        """The training step's ``(loss, d loss / d logits)`` for a sigmoid/softmax output.
+    def fused_value_and_grad(self, y_true, probabilities, sample_weight=None, scale=1.0):
+        """The training step's ``(loss, scale * d loss / d logits)`` for a sigmoid/softmax
+        output (``scale``: a factor the training loop wants in the gradient, folded into the
+        last operation).
 
         The common case (no sample weights, the default reduction, no label smoothing, labels
         shaped for the output, the model's own dtype) takes a short path that computes the
@@ -316,12 +318,13 @@ class _FusedCrossentropy(BuiltinLoss):
             and probabilities.dtype.kind == "f"
             and getattr(y_true, "dtype", None) == probabilities.dtype
         ):
-            fast = self._fast_value_and_grad(y_true, probabilities)
+            fast = self._fast_value_and_grad(y_true, probabilities, scale)
             if fast is not None:
                 return fast
-        return self(y_true, probabilities), self.grad_wrt_logits(y_true, probabilities)
+        grad = self.grad_wrt_logits(y_true, probabilities)
+        return self(y_true, probabilities), grad * scale if scale != 1.0 else grad
 
-    def _fast_value_and_grad(self, y_true, p):
+    def _fast_value_and_grad(self, y_true, p, scale):
         return None
 
     def _fused_grad_values(self, y_true, probabilities, sample_weight):
@@ -383,7 +386,7 @@ class BinaryCrossentropy(_FusedCrossentropy):
         self.axis = axis
         self.fused_activation = None if from_logits else "sigmoid"
 
-    def _fast_value_and_grad(self, t, p):
+    def _fast_value_and_grad(self, t, p, scale):
         if t.shape != p.shape:
             return None
         eps, dtype = backend.epsilon(), p.dtype
@@ -398,7 +401,7 @@ class BinaryCrossentropy(_FusedCrossentropy):
         not_t = xp.subtract(one, t)
         loss = -(xp.vdot(t, log_p) + xp.vdot(not_t, log_q)) / p.size
         grad = xp.subtract(p, t, out=log_p)
-        grad *= backend.constant(1.0 / p.size, dtype)
+        grad *= backend.constant(scale / p.size, dtype)
         return loss, grad
 
     def grad_wrt_logits(self, y_true, probabilities, sample_weight=None):
@@ -455,7 +458,7 @@ class CategoricalCrossentropy(_FusedCrossentropy):
         self.axis = axis
         self.fused_activation = None if from_logits else "softmax"
 
-    def _fast_value_and_grad(self, t, p):
+    def _fast_value_and_grad(self, t, p, scale):
         if t.shape != p.shape or p.ndim != 2:
             return None
         eps, dtype = backend.epsilon(), p.dtype
@@ -468,7 +471,7 @@ class CategoricalCrossentropy(_FusedCrossentropy):
         loss = -xp.vdot(t, log_p) / p.shape[0]
         grad = xp.multiply(p, xp.dot(t, ones)[:, None], out=log_p)
         grad -= t
-        grad *= backend.constant(1.0 / p.shape[0], dtype)
+        grad *= backend.constant(scale / p.shape[0], dtype)
         return loss, grad
 
     def grad_wrt_logits(self, y_true, probabilities, sample_weight=None):
@@ -533,7 +536,7 @@ class SparseCategoricalCrossentropy(_FusedCrossentropy):
             return None
         return _sparse_labels(y_true, y_pred, self.ignore_class, -1)[1]
 
-    def _fast_value_and_grad(self, y_true, p):
+    def _fast_value_and_grad(self, y_true, p, scale):
         if p.ndim != 2 or y_true.size != p.shape[0]:
             return None
         labels = y_true.reshape(-1).astype("int64")
@@ -547,7 +550,7 @@ class SparseCategoricalCrossentropy(_FusedCrossentropy):
         loss = loss / p.shape[0]
         grad = p.copy()
         grad[rows, labels] -= 1.0
-        grad *= 1.0 / p.shape[0]
+        grad *= backend.constant(scale / p.shape[0], p.dtype)
         return loss, grad
 
     def grad_wrt_logits(self, y_true, probabilities, sample_weight=None):

@@ -299,10 +299,11 @@ class Loss:
         )
         return self.backward(y_true, y_pred, grad_values)
 
-    def value_and_grad(self, y_true, y_pred, sample_weight=None):
-        """``(__call__, grad)`` at once: what a training step needs (subclasses may share
-        work between the two)."""
-        return self(y_true, y_pred, sample_weight), self.grad(y_true, y_pred, sample_weight)
+    def value_and_grad(self, y_true, y_pred, sample_weight=None, scale=1.0):
+        """``(__call__, scale * grad)`` at once: what a training step needs (subclasses may
+        share work between the two, and fold ``scale`` into their last operation)."""
+        grad = self.grad(y_true, y_pred, sample_weight)
+        return self(y_true, y_pred, sample_weight), grad * scale if scale != 1.0 else grad
 
     def call(self, y_true, y_pred):
         """The per-sample loss values."""

@@ -206,7 +206,7 @@ class MeanSquaredError(BuiltinLoss):
         reject_unknown(self, kwargs)
         super().__init__(mean_squared_error, name=name, reduction=reduction, dtype=dtype)
 
-    def value_and_grad(self, y_true, y_pred, sample_weight=None):
+    def value_and_grad(self, y_true, y_pred, sample_weight=None, scale=1.0):
         # The training step's common case in a few operations: sum(d^2) / size, 2 d / size.
         if (
             sample_weight is None
@@ -219,9 +219,9 @@ class MeanSquaredError(BuiltinLoss):
         ):
             difference = y_pred - y_true
             loss = xp.vdot(difference, difference) / difference.size
-            difference *= 2.0 / difference.size
+            difference *= backend.constant(2.0 * scale / difference.size, difference.dtype)
             return loss, difference
-        return super().value_and_grad(y_true, y_pred, sample_weight)
+        return super().value_and_grad(y_true, y_pred, sample_weight, scale)
 
 
 class MeanAbsoluteError(BuiltinLoss):

@@ -181,8 +181,26 @@ class Trainer:
             self._metrics = resolved
         self._plan_backward()
 
+    def _plan_key(self):
+        """What the plan depends on: the loss, the optimizer and each layer's identity, state
+        and settings (a fit that finds the same key reuses the plan)."""
+        # The objects themselves, not their ids: the key keeps them alive, so a new object
+        # can never pass for one that was replaced.
+        return (
+            self._loss,
+            self.optimizer,
+            self._loss_weight,
+            tuple(
+                (layer, layer.built, layer.trainable, layer.activity_regularizer)
+                for layer in self.layers
+            ),
+        )
+
     def _plan_backward(self):
         """Decide how the gradient enters the network (fused crossentropy or not)."""
+        key = self._plan_key()
+        if _same_objects(key, getattr(self, "_planned_for", None)):
+            return
         layers = self.layers
         for i, layer in enumerate(layers):
             layer.input_grad_needed = i > 0
@@ -201,6 +219,7 @@ class Trainer:
         # The layers backward runs through, last first (the fused one enters by its logits).
         self._fused_layer = last if self._fused else None
         self._backward_layers = list(reversed(layers[:-1] if self._fused else layers))
+        self._planned_for = key
 
     def _pack_weights(self):
         """Keep the trainable weights (and their gradients) in one contiguous buffer each, so
@@ -249,12 +268,10 @@ class Trainer:
         loss_scale = self._loss_scale if factor is None else factor
         scale = self._loss_weight * loss_scale
         if self._fused:
-            loss, grad = self._loss.fused_value_and_grad(y, outputs, weights)
-            grad = self._fused_layer.backward_logits(grad * scale if scale != 1.0 else grad)
+            loss, grad = self._loss.fused_value_and_grad(y, outputs, weights, scale=scale)
+            grad = self._fused_layer.backward_logits(grad)
         else:
-            loss, grad = self._loss.value_and_grad(y, outputs, weights)
-            if scale != 1.0:
-                grad = grad * scale
+            loss, grad = self._loss.value_and_grad(y, outputs, weights, scale=scale)
         if self._activity_regularized:
             self._backward_with_activity_penalties(grad, loss_scale)
         else:
@@ -596,6 +613,13 @@ class _Batches:
                     for a, buffer in zip(self.arrays, self.buffers)
                 ),
             )
+
+
+def _same_objects(a, b):
+    """Nested tuples holding the very same objects (``is``, never ``==``)."""
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(_same_objects(x, y) for x, y in zip(a, b))
+    return a is b or (type(a) in (bool, float, int) and a == b)
 
 
 def _as_list(value, name):

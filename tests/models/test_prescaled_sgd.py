@@ -84,3 +84,19 @@ def test_prescaled_step_without_a_factor_is_refused():
     model = make_model(optimizers.SGD(learning_rate=0.1))
     with pytest.raises(ValueError, match="prescaled"):
         model.optimizer.step(model.trainable_weights, prescaled=True)
+
+
+def test_a_second_fit_replans_after_compile_or_freezing():
+    model = make_model(optimizers.SGD(learning_rate=0.1))
+    model.fit(X, Y, batch_size=8, epochs=1, verbose=0)
+    assert model._fused  # softmax + categorical crossentropy: p - y
+    model.compile(optimizer=optimizers.SGD(learning_rate=0.1), loss="mse")
+    model.fit(X, Y, batch_size=8, epochs=1, verbose=0)
+    assert not model._fused
+    model.layers[0].trainable = False
+    model.compile(optimizer=optimizers.SGD(learning_rate=0.1), loss="mse")
+    frozen = [w.copy() for w in model.layers[0].get_weights()]
+    model.fit(X, Y, batch_size=8, epochs=2, verbose=0)
+    for before, after in zip(frozen, model.layers[0].get_weights()):
+        np.testing.assert_array_equal(before, after)
+    assert len(model._train_variables) == 2  # the second layer's kernel and bias only
