@@ -11,8 +11,12 @@ from neuronet.errors import DataError, ShapeError
 from neuronet.layers.layer import format_shape
 
 
-def as_array(value, name):
-    """``value`` as a NumPy array of numbers, or a DataError saying what is wrong."""
+def as_array(value, name, finite=True):
+    """``value`` as a NumPy array of numbers, or a DataError saying what is wrong.
+
+    ``finite``: refuse NaN and infinities (training data); ``predict`` passes False, since a
+    NaN input only gives NaN outputs for its own rows, as in Keras.
+    """
     if value is None:
         raise DataError(f"`{name}` is None; pass an array of numbers.")
     if hasattr(value, "to_numpy") and not isinstance(value, np.ndarray):  # pandas
@@ -40,7 +44,7 @@ def as_array(value, name):
         raise DataError(f"`{name}` must be an array of samples, got the scalar {array!r}.")
     if array.shape[0] == 0:
         raise DataError(f"`{name}` is empty (shape {array.shape}); there is nothing to use.")
-    if array.dtype.kind == "f" and not backend.all_finite(array):
+    if finite and array.dtype.kind == "f" and not backend.all_finite(array):
         bad = np.argwhere(~np.isfinite(array))[0]
         value = array[tuple(bad)]
         raise DataError(

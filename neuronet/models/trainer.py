@@ -476,7 +476,7 @@ class Trainer:
         """
         _no_steps(steps)
         batch_size = _batch_size(batch_size, "batch_size")
-        x = data_checks.as_array(x, "x")
+        x = data_checks.as_array(x, "x", finite=False)
         data_checks.check_input_shape(self, x)
         if not self.built:
             self.build((None,) + tuple(x.shape[1:]))

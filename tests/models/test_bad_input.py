@@ -154,3 +154,12 @@ def test_adding_a_layer_after_training_asks_for_a_new_compile():
     model.compile(optimizer="adam", loss="mse")
     model.fit(X, Y, verbose=0)
     assert int(model.optimizer.iterations) == 1
+
+
+def test_predict_passes_nan_rows_through_as_keras_does():
+    model = Sequential([Dense(2, activation="relu", input_dim=3), Dense(1)])
+    x = np.ones((3, 3), dtype="float32")
+    x[1, 2] = np.nan
+    outputs = model.predict(x)
+    assert np.isnan(outputs[1]).all()
+    assert np.isfinite(outputs[[0, 2]]).all()
