@@ -45,6 +45,13 @@ class Variable:
         """A NumPy copy of the value."""
         return np.array(backend.to_numpy(self.value))
 
+    def __getstate__(self):
+        # A copy (pickle, copy.deepcopy) owns its arrays: the shared buffer of a Pack does not
+        # survive copying, so the copy starts unpacked (fit packs it again).
+        state = self.__dict__.copy()
+        state["pack"] = None
+        return state
+
     def assign(self, value):
         """Overwrite the value in place; the shape must match."""
         value = xp.asarray(value)

@@ -321,8 +321,9 @@ class _FusedCrossentropy(BuiltinLoss):
             fast = self._fast_value_and_grad(y_true, probabilities, scale)
             if fast is not None:
                 return fast
-        grad = self.grad_wrt_logits(y_true, probabilities)
-        return self(y_true, probabilities), grad * scale if scale != 1.0 else grad
+        grad = self.grad_wrt_logits(y_true, probabilities, sample_weight)
+        loss = self(y_true, probabilities, sample_weight=sample_weight)
+        return loss, grad * scale if scale != 1.0 else grad
 
     def _fast_value_and_grad(self, y_true, p, scale):
         return None

@@ -155,6 +155,26 @@ class Optimizer:
         self._learning_rate = None
         self.learning_rate = learning_rate
 
+    def __getstate__(self):
+        # Copies (pickle, copy.deepcopy) lose what ties the state together in memory: slots that
+        # are views of one flat buffer become separate arrays, and variables are looked up by
+        # id(). A copy keeps every slot's values and updates weight by weight.
+        state = self.__dict__.copy()
+        state.update(
+            _pack=None,
+            _flat=False,
+            _plain=False,
+            _flat_list=None,
+            _flat_record=None,
+            _flat_buffers={},
+            _index=None,
+        )
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._index = {id(v): i for i, v in enumerate(self._trainable_variables)}
+
     @classmethod
     def _argument_names(cls):
         params = inspect.signature(cls.__init__).parameters.values()
