@@ -2,22 +2,26 @@
 
 Run it with ``python examples/xor.py`` or ``python -m neuronet demo``. It is the Keras session
 from the book with ``keras`` replaced by ``neuronet`` in the imports; the seed makes the run
-reproducible and is one with which plain SGD converges.
+reproducible and is one with which plain SGD converges. With matplotlib installed
+(``pip install 'neuronet[plot]'``) it also saves the training curves and the decision boundary
+as PNGs beside the weights.
 """
 
 import os
+import sys
 
 import numpy as np
 
 from neuronet.layers.core import Activation, Dense
 from neuronet.models import Sequential, model_from_json
 from neuronet.optimizers import SGD
-from neuronet.utils import set_random_seed
+from neuronet.utils import plot_decision_boundary, plot_history, set_random_seed
+from neuronet.utils.plotting import require_matplotlib
 
 SEED = 7
 
 
-def main(output_dir="."):
+def main(output_dir=".", pictures=True):
     set_random_seed(SEED)
 
     # The four XOR cases: the output is 1 when exactly one input is 1.
@@ -40,9 +44,9 @@ def main(output_dir="."):
     print(model.predict(x_train))
 
     # Each epoch is one pass over the four samples (one update of the full-batch gradient).
-    model.fit(x_train, y_train, epochs=100)
+    history = model.fit(x_train, y_train, epochs=100)
     # fit continues from where the last call stopped; train quietly until the net has learned.
-    model.fit(x_train, y_train, epochs=1900, verbose=0)
+    more = model.fit(x_train, y_train, epochs=1900, verbose=0)
 
     print(model.predict(x_train))
     print(model.predict_classes(x_train))
@@ -54,8 +58,32 @@ def main(output_dir="."):
     loaded = model_from_json(json_string)
     loaded.load_weights(weights_path)
     print(loaded.predict_classes(x_train))
+
+    # Pictures of the session, beside the weights: the loss and accuracy of all 2000 epochs
+    # (both fit calls, joined) and the trained net's answer over the whole input square.
+    if pictures:
+        save_pictures(model, history, more, x_train, y_train, output_dir)
     return model
 
 
+def save_pictures(model, history, more, x_train, y_train, output_dir):
+    """Save xor_history.png and xor_decision_boundary.png, or say how to get them."""
+    try:
+        require_matplotlib("the XOR pictures")
+    except ImportError:
+        print(
+            "No pictures: matplotlib is not installed (pip install 'neuronet[plot]' adds "
+            "xor_history.png and xor_decision_boundary.png)."
+        )
+        return
+    epochs = {name: history.history[name] + more.history[name] for name in history.history}
+    history_path = os.path.join(output_dir, "xor_history.png")
+    boundary_path = os.path.join(output_dir, "xor_decision_boundary.png")
+    plot_history(epochs, history_path)
+    plot_decision_boundary(model, x_train, y_train, boundary_path)
+    print(f"Saved the pictures {history_path} and {boundary_path}")
+
+
 if __name__ == "__main__":
-    main()
+    # --no-pictures: the book's session alone (benchmarks/ times it against other frameworks)
+    main(pictures="--no-pictures" not in sys.argv[1:])

@@ -25,7 +25,7 @@ FRAMEWORKS = {
         "workloads": TRAINING + ("import", "script"),
         "import": "import neuronet",
         "python": "main",
-        "script": ["examples/xor.py"],
+        "script": ["examples/xor.py", "--no-pictures"],
         "module": "neuronet",
     },
     "numpy": {

@@ -32,8 +32,9 @@ class LambdaCallback(Callback):
     hooks as ``f(batch, logs=logs)``. Hooks not given do nothing.
 
     Args:
-        on_epoch_begin, on_epoch_end, on_train_begin, on_train_end, on_train_batch_begin,
-        on_train_batch_end: the functions for those hooks.
+        on_epoch_begin, on_epoch_end: ``f(epoch, logs)``, at each epoch's start and end.
+        on_train_begin, on_train_end: ``f(logs)``, at the start and end of training.
+        on_train_batch_begin, on_train_batch_end: ``f(batch, logs=logs)``, around each batch.
         **kwargs: functions for any other hook, by its name (``on_test_end=f``).
 
     >>> losses = []

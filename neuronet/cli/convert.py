@@ -5,7 +5,6 @@ The model is read whole (through ``neuronet.saving``) before anything is written
 file is written atomically, so a failed conversion leaves no half-written output.
 """
 
-import contextlib
 import os
 
 from neuronet.cli import files
@@ -104,13 +103,13 @@ def run(args, out):
         )
     targets = [args.output] + ([config_out] if config_out else [])
     for target in targets:
-        _check_target(target, args.overwrite)
+        files.check_target(target, args.overwrite)
     if len(set(map(os.path.abspath, targets))) != len(targets):
         raise files.CommandError(f"{config_out}: the JSON file would overwrite the weights file.")
 
     model = load(args, needs_weights=form != ARCHITECTURE)
 
-    with _writing(args.output):
+    with files.writing(args.output):
         if form in (KERAS_ARCHIVE, KERAS2_MODEL):
             model.save(args.output, overwrite=True, include_optimizer=not args.no_compile)
         elif form == ARCHITECTURE:
@@ -119,7 +118,7 @@ def run(args, out):
             model.save_weights(args.output, overwrite=True)
     print(f"wrote {args.output} ({form})", file=out)
     if config_out:
-        with _writing(config_out):
+        with files.writing(config_out):
             _write_json(model, config_out)
         print(f"wrote {config_out} ({ARCHITECTURE})", file=out)
     return 0
@@ -190,33 +189,7 @@ def _kind_name(kind):
     return files.DESCRIPTIONS[kind].split(" (")[0]
 
 
-def _check_target(path, overwrite):
-    """Refuse, before any work, an output that exists or whose folder does not."""
-    if os.path.isdir(path):
-        raise files.CommandError(f"{path}: is a folder; name the file to write.")
-    if os.path.lexists(path) and not overwrite:
-        raise files.CommandError(f"{path}: exists; pass --overwrite to replace it.")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise files.CommandError(f"{path}: the folder {folder} does not exist.")
-
-
 def _write_json(model, path):
     with atomic_path(path) as temporary:
         with open(temporary, "w", encoding="utf-8") as handle:
             handle.write(model.to_json(indent=2) + "\n")
-
-
-@contextlib.contextmanager
-def _writing(path):
-    """Turn a failure to write ``path`` into a CommandError (status 1) naming it."""
-    try:
-        yield
-    except files.CommandError:
-        raise
-    except OSError as error:
-        reason = error.strerror or " ".join(str(error).split())
-        raise files.CommandError(f"{path}: cannot be written ({reason}).", 1) from None
-    except Exception as error:
-        reason = " ".join(str(error).split()) or type(error).__name__
-        raise files.CommandError(f"{path}: cannot be written: {reason}", 1) from None

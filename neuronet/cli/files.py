@@ -8,11 +8,14 @@ The command line accepts five kinds of file, whatever their names:
 - a weights file, Keras 2 layout (``layer_names``) or Keras 3 layout (``layers/...``):
   weights only.
 
-Every refusal becomes a ``CommandError`` whose message starts with the file's path.
+Every refusal becomes a ``CommandError`` whose message starts with the file's path. The checks
+and the error translation for the files the commands write (``check_target``, ``writing``) are
+here too.
 """
 
 import contextlib
 import json
+import os
 
 from neuronet.errors import FileFormatError
 from neuronet.saving import load_model, load_weights, model_from_json
@@ -198,3 +201,29 @@ def read_weights(model, path):
     """Load the weights in ``path`` (either layout) into ``model``; all or nothing."""
     with reading(path):
         load_weights(model, path)
+
+
+def check_target(path, overwrite):
+    """Refuse, before any work, an output that exists or whose folder does not."""
+    if os.path.isdir(path):
+        raise CommandError(f"{path}: is a folder; name the file to write.")
+    if os.path.lexists(path) and not overwrite:
+        raise CommandError(f"{path}: exists; pass --overwrite to replace it.")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise CommandError(f"{path}: the folder {folder} does not exist.")
+
+
+@contextlib.contextmanager
+def writing(path):
+    """Turn a failure to write ``path`` into a CommandError (status 1) naming it."""
+    try:
+        yield
+    except CommandError:
+        raise
+    except OSError as error:
+        reason = error.strerror or " ".join(str(error).split())
+        raise CommandError(f"{path}: cannot be written ({reason}).", 1) from None
+    except Exception as error:
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise CommandError(f"{path}: cannot be written: {reason}", 1) from None

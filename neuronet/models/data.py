@@ -19,8 +19,10 @@ def as_array(value, name, finite=True):
     """
     if value is None:
         raise DataError(f"`{name}` is None; pass an array of numbers.")
+    columns = None
     if hasattr(value, "to_numpy") and not isinstance(value, np.ndarray):  # pandas
-        value = value.to_numpy()
+        columns = list(value.columns) if hasattr(value, "columns") else None
+        value = _from_pandas(value, name)
     try:
         array = np.asarray(value)
     except ValueError as error:  # ragged nested lists
@@ -47,11 +49,58 @@ def as_array(value, name, finite=True):
     if finite and array.dtype.kind == "f" and not backend.all_finite(array):
         bad = np.argwhere(~np.isfinite(array))[0]
         value = array[tuple(bad)]
+        where = ""
+        if columns is not None and array.ndim == 2:  # a DataFrame: say which column
+            where = f" (row {int(bad[0])}, column {columns[int(bad[1])]!r})"
         raise DataError(
-            f"`{name}` contains {value} at index {tuple(int(i) for i in bad)}; NaN and inf "
-            "cannot be trained on. Remove or impute those samples first."
+            f"`{name}` contains {value} at index {tuple(int(i) for i in bad)}{where}; NaN and "
+            "inf cannot be trained on. Remove or impute those samples first."
         )
     return array
+
+
+def _from_pandas(value, name):
+    """A DataFrame or Series as a NumPy array; its columns keep their order.
+
+    Plain numeric columns convert as pandas converts them; nullable ones (``Int64``,
+    ``boolean``) become float64 with ``pd.NA`` as NaN, so that a missing value is reported as
+    one. Columns that hold no numbers are named in the error.
+    """
+    dtypes = list(value.dtypes) if hasattr(value, "columns") else [value.dtype]
+    if all(isinstance(dtype, np.dtype) and dtype.kind in "biuf" for dtype in dtypes):
+        return value.to_numpy()
+    # Dates and durations would pass as nanosecond counts: refused like text.
+    if not any(getattr(dtype, "kind", "O") in "mM" for dtype in dtypes):
+        try:
+            return value.to_numpy(dtype="float64", na_value=np.nan)
+        except (TypeError, ValueError):
+            pass
+    if hasattr(value, "columns"):
+        bad = [
+            f"{column!r} ({dtype})"
+            for column, dtype in value.dtypes.items()
+            if not _converts(value[column])
+        ]
+        them = "them" if len(bad) > 1 else "it"
+        raise DataError(
+            f"`{name}` has non-numeric column{'s' if len(bad) > 1 else ''} {', '.join(bad)}. "
+            f"Convert {them} to numbers first (for categories: pandas.get_dummies, or "
+            f".astype('category').cat.codes), or drop {them}."
+        ) from None
+    raise DataError(
+        f"`{name}` is a pandas Series of dtype {value.dtype} that does not hold numbers. "
+        "Convert it to numbers first (for categories: .astype('category').cat.codes)."
+    ) from None
+
+
+def _converts(column):
+    if getattr(column.dtype, "kind", "O") in "mM":
+        return False
+    try:
+        column.to_numpy(dtype="float64", na_value=np.nan)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _is_number(value):

@@ -24,6 +24,8 @@ from neuronet.backend import xp
 from neuronet.callbacks import CallbackList
 from neuronet.errors import DataError, NotCompiledError, check_kwargs
 from neuronet.models import data as data_checks
+from neuronet.models import source_training
+from neuronet.models.batches import is_batch_source
 
 
 class Trainer:
@@ -330,6 +332,12 @@ class Trainer:
     ):
         """Train for ``epochs`` passes over the data; returns the ``History``.
 
+        ``x`` and ``y`` are arrays (NumPy, pandas, nested lists), or ``x`` alone is a batch
+        source: a ``neuronet.utils.PyDataset`` or a generator or iterable of ``(x, y)`` /
+        ``(x, y, sample_weight)`` batches, with no ``batch_size``. A generator can be read
+        once: for more than one epoch give ``steps_per_epoch``, the batches drawn per epoch.
+        ``validation_data`` may be a source too (with ``validation_steps``).
+
         Calling ``fit`` again continues from the current weights and optimizer state.
         Validation runs after each epoch on ``validation_data`` or on the last
         ``validation_split`` fraction of the samples (taken before shuffling).
@@ -338,7 +346,28 @@ class Trainer:
         if "nb_epoch" in kwargs:  # Keras 1's name, still found in old tutorials
             epochs = kwargs["nb_epoch"]
         self._require_compiled("fit")
-        if steps_per_epoch is not None or validation_steps is not None:
+        if is_batch_source(x):
+            return source_training.fit(
+                self,
+                x,
+                y=y,
+                batch_size=batch_size,
+                epochs=epochs,
+                verbose=_resolve_verbose(verbose),
+                callbacks=callbacks,
+                validation_split=validation_split,
+                validation_data=validation_data,
+                shuffle=shuffle,
+                class_weight=class_weight,
+                sample_weight=sample_weight,
+                initial_epoch=initial_epoch,
+                steps_per_epoch=steps_per_epoch,
+                validation_steps=validation_steps,
+                validation_batch_size=validation_batch_size,
+                validation_freq=validation_freq,
+            )
+        validation_source = is_batch_source(validation_data)
+        if steps_per_epoch is not None or (validation_steps is not None and not validation_source):
             raise DataError(
                 "`steps_per_epoch`/`validation_steps` are for generators; with arrays, "
                 "every epoch uses all samples. Remove these arguments."
@@ -347,7 +376,15 @@ class Trainer:
         epochs, initial_epoch = int(epochs), int(initial_epoch)
         x, y, weights = self._prepare(x, y, sample_weight, class_weight)
         validation = None
-        if validation_data is not None:
+        if validation_source:  # checked now (its first batch), evaluated batch by batch
+            validation = source_training.prepare_validation(
+                self,
+                validation_data,
+                validation_steps,
+                validation_batch_size,
+                runs=source_training.validation_runs(initial_epoch, epochs, validation_freq),
+            )
+        elif validation_data is not None:
             x_val, y_val, w_val = data_checks.unpack_validation_data(validation_data)
             validation = self._prepare(x_val, y_val, w_val, names=("x_val", "y_val"))
         elif validation_split:
@@ -355,13 +392,14 @@ class Trainer:
                 [x, y, weights], float(validation_split)
             )
             validation = (x_val, y_val, w_val)
-        validation_batch_size = _batch_size(validation_batch_size or batch_size, "batch size")
+        if not validation_source:
+            validation_batch_size = _batch_size(validation_batch_size or batch_size, "batch size")
 
         self._check_optimizer_fits()
         # Everything is valid: from here on the model may change.
         self._ensure_ready(x, y)
         x, y, weights = self._to_device(x, y, weights)
-        if validation is not None:
+        if validation is not None and not validation_source:
             validation = self._to_device(*validation)
         n = len(x)
         steps = -(-n // batch_size)
@@ -405,7 +443,12 @@ class Trainer:
                     break
             epoch_logs = self._logs(loss_sum, stop)
             if validation is not None and (epoch + 1) % int(validation_freq) == 0:
-                val_logs = self._evaluate_arrays(*validation, validation_batch_size, callback_list)
+                if validation_source:
+                    val_logs = source_training.evaluate_feed(self, validation, callback_list)
+                else:
+                    val_logs = self._evaluate_arrays(
+                        *validation, validation_batch_size, callback_list
+                    )
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
             callback_list.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
@@ -455,15 +498,30 @@ class Trainer:
         callbacks=None,
         return_dict=False,
     ):
-        """Loss and metrics on the given data: a scalar, a list ``[loss, *metrics]``, or a dict."""
+        """Loss and metrics on the given data: a scalar, a list ``[loss, *metrics]``, or a dict.
+
+        ``x`` may be a batch source, as for ``fit``; ``steps`` then limits the batches used.
+        """
         self._require_compiled("evaluate")
-        _no_steps(steps)
-        batch_size = _batch_size(batch_size, "batch_size")
-        x, y, weights = self._prepare(x, y, sample_weight)
-        self._ensure_ready(x, y)
-        x, y, weights = self._to_device(x, y, weights)
-        callback_list = self._callbacks_for(callbacks, verbose, len(x), batch_size)
-        logs = self._evaluate_arrays(x, y, weights, batch_size, callback_list)
+        if is_batch_source(x):
+            logs = source_training.evaluate(
+                self,
+                x,
+                y=y,
+                batch_size=batch_size,
+                verbose=_resolve_verbose(verbose),
+                sample_weight=sample_weight,
+                steps=steps,
+                callbacks=callbacks,
+            )
+        else:
+            _no_steps(steps)
+            batch_size = _batch_size(batch_size, "batch_size")
+            x, y, weights = self._prepare(x, y, sample_weight)
+            self._ensure_ready(x, y)
+            x, y, weights = self._to_device(x, y, weights)
+            callback_list = self._callbacks_for(callbacks, verbose, len(x), batch_size)
+            logs = self._evaluate_arrays(x, y, weights, batch_size, callback_list)
         if return_dict:
             return logs
         values = list(logs.values())
@@ -472,8 +530,18 @@ class Trainer:
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None):
         """The model's outputs for ``x``, computed in batches, as a NumPy array.
 
-        ``verbose`` defaults to 0 (no progress bar), as in Keras 2.
+        ``verbose`` defaults to 0 (no progress bar), as in Keras 2. ``x`` may be a batch
+        source, as for ``fit`` (batches ``x`` or ``(x, ...)``); ``steps`` then limits them.
         """
+        if is_batch_source(x):
+            return source_training.predict(
+                self,
+                x,
+                batch_size=batch_size,
+                verbose=_resolve_verbose(verbose),
+                steps=steps,
+                callbacks=callbacks,
+            )
         _no_steps(steps)
         batch_size = _batch_size(batch_size, "batch_size")
         x = data_checks.as_array(x, "x", finite=False)

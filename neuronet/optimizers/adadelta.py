@@ -13,9 +13,10 @@ class Adadelta(Optimizer):
         learning_rate: the step size (float, schedule or callable). Defaults to 0.001.
         rho: decay rate of both running averages.
         epsilon: added under the square roots to keep the division finite.
-        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
-        ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name:
-            see ``Optimizer``.
+        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum: see
+            ``Optimizer``.
+        ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name: see
+            ``Optimizer``.
 
     Formula (accumulated gradient a and accumulated update d start at zero):
         a = rho * a + (1 - rho) * g**2

@@ -13,9 +13,10 @@ class Adagrad(Optimizer):
         learning_rate: the step size (float, schedule or callable). Defaults to 0.001.
         initial_accumulator_value: starting value of the accumulators (>= 0).
         epsilon: added under the square root to keep the division finite.
-        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
-        ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name:
-            see ``Optimizer``.
+        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum: see
+            ``Optimizer``.
+        ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name: see
+            ``Optimizer``.
 
     Formula (accumulator a starts at initial_accumulator_value):
         a = a + g**2

@@ -17,9 +17,10 @@ class Adam(Optimizer):
         beta_2: decay rate of the second-moment (uncentered variance) estimate.
         epsilon: added to ``sqrt(v)`` to keep the division finite ("epsilon hat" of the paper).
         amsgrad: divide by the running maximum of ``v`` (Reddi et al., 2018).
-        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
-        ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name:
-            see ``Optimizer``.
+        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum: see
+            ``Optimizer``.
+        ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name: see
+            ``Optimizer``.
 
     Formula (t = iterations + 1; m, v, v_hat slots start at zero):
         m = m + (g - m) * (1 - beta_1)

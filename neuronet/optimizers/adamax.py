@@ -14,9 +14,10 @@ class Adamax(Optimizer):
         beta_1: decay rate of the first-moment estimate.
         beta_2: decay rate of the exponentially weighted infinity norm.
         epsilon: added to the norm to keep the division finite.
-        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
-        ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name:
-            see ``Optimizer``.
+        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum: see
+            ``Optimizer``.
+        ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name: see
+            ``Optimizer``.
 
     Formula (t = iterations + 1; m and u start at zero):
         m = m + (g - m) * (1 - beta_1)

@@ -16,8 +16,9 @@ class AdamW(Adam):
         learning_rate: the step size (float, schedule or callable). Defaults to 0.001.
         weight_decay: the decay per unit of learning rate; must be a number. Defaults to 0.004.
         beta_1, beta_2, epsilon, amsgrad: as in ``Adam``.
-        clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum, ema_overwrite_frequency,
-        loss_scale_factor, gradient_accumulation_steps, name: see ``Optimizer``.
+        clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum: see ``Optimizer``.
+        ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name: see
+            ``Optimizer``.
 
     Formula:
         w = w - w * weight_decay * lr

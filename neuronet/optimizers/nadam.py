@@ -14,9 +14,10 @@ class Nadam(Optimizer):
         beta_1: decay rate of the first-moment estimate.
         beta_2: decay rate of the second-moment estimate.
         epsilon: added to ``sqrt(v_hat)`` to keep the division finite.
-        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
-        ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name:
-            see ``Optimizer``.
+        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum: see
+            ``Optimizer``.
+        ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name: see
+            ``Optimizer``.
 
     Formula (t = iterations + 1; m, v start at zero, the product P at one and is kept in the
     optimizer's state as P = mu_1 * ... * mu_t):

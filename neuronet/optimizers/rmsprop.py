@@ -16,9 +16,10 @@ class RMSprop(Optimizer):
         epsilon: added under the square root to keep the division finite.
         centered: divide by an estimate of the gradient's variance (subtracting the square of
             the moving average of the gradients) instead of its second moment.
-        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
-        ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name:
-            see ``Optimizer``.
+        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum: see
+            ``Optimizer``.
+        ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name: see
+            ``Optimizer``.
 
     Formula (slots v, a (centered), s (momentum) start at zero):
         v = rho * v + (1 - rho) * g**2

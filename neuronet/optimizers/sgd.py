@@ -13,9 +13,10 @@ class SGD(Optimizer):
         learning_rate: the step size (float, schedule or callable). Defaults to 0.01.
         momentum: in [0, 1]; 0 is plain gradient descent.
         nesterov: use Nesterov momentum.
-        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
-        ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name:
-            see ``Optimizer``.
+        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum: see
+            ``Optimizer``.
+        ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name: see
+            ``Optimizer``.
 
     Formula (g the gradient, lr the learning rate, v the velocity slot, zero at first):
         momentum == 0:  w = w - lr * g

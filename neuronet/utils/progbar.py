@@ -4,17 +4,27 @@ A finished epoch reads, counting samples as Keras 2.2's ``fit`` did::
 
     4/4 [==============================] - 0s 25us/step - loss: 0.6917 - accuracy: 0.7500
 
-How it is drawn depends on where the text goes:
+How it is drawn depends on where the text goes (``display_mode``):
 
-- a terminal (``stream.isatty()``) or a Jupyter kernel: the line is redrawn in place with
-  ``'\\r'``, at most once per ``interval`` seconds, and ends with a newline when finished;
-- anything else (a pipe, a file, a CI log), ``verbose=1``: nothing while running, then the
-  finished line once, with no control characters, so that logs stay readable;
-- ``verbose=2``: one short line per run, `` - 0s - loss: 0.6917 - accuracy: 0.7500``.
+- ``"jupyter"``, the output stream of a Jupyter (IPython) kernel, and ``"terminal"``, a stream
+  whose ``isatty()`` is true: the line is redrawn in place with ``'\\r'``, at most once per
+  ``interval`` seconds, and ends with a newline when finished;
+- ``"plain"``, anything else (a pipe, a file, a CI log), ``verbose=1``: nothing while running,
+  then the finished line once, with no control characters (no ``'\\r'``, ``'\\b'`` or ANSI
+  escapes): a log gets one line per run, so one bar line per epoch of ``fit``;
+- ``verbose=2``, in every mode: one short line per run, `` - 0s - loss: 0.6917 - accuracy: 0.7500``.
+
+In Jupyter the redraw is the same ``'\\r'`` a terminal gets, not an ``IPython.display`` handle:
+Jupyter's output area treats a ``'\\r'`` in a stream output as a return to the start of the
+line, so the bar updates in place; the text stays in the one stdout stream that ``print`` uses,
+so ``Epoch k/n`` and the user's own output keep their order and a saved notebook holds plain
+text; and nothing from IPython is imported. The kernel's stream answers ``isatty()`` with
+False, which is why Jupyter is detected on its own (``in_jupyter_kernel``).
 """
 
 import sys
 import time
+from typing import Literal, TextIO
 
 import numpy as np
 
@@ -68,6 +78,10 @@ class Progbar:
         self._start = self._clock()
         self._last_update = None  # None: the first update is always drawn
         self._drawn_width = 0  # length of the line now on a terminal, to blank leftovers
+        # The display mode of the last stream written to: found once per stream, not per batch
+        # (isatty is a system call on a real file).
+        self._mode_stream = None
+        self._mode = "plain"
         self._seen_so_far = 0
         self._values = {}  # name -> latest value, in order of first appearance
 
@@ -91,7 +105,7 @@ class Progbar:
         now = self._clock()
         stream = self.stream if self.stream is not None else sys.stdout
         if self.verbose == 1:
-            if self._is_dynamic(stream):
+            if self._display_mode(stream) != "plain":
                 if (
                     not finalize
                     and self._last_update is not None
@@ -118,14 +132,11 @@ class Progbar:
         """Advance by ``n`` units: ``update(seen_so_far + n, values)``."""
         self.update(self._seen_so_far + n, values)
 
-    def _is_dynamic(self, stream):
-        """True on a terminal or in a Jupyter kernel, where '\\r' redraws the line."""
-        isatty = getattr(stream, "isatty", None)
-        try:
-            tty = bool(isatty()) if callable(isatty) else False
-        except ValueError:  # a closed file
-            tty = False
-        return tty or "ipykernel" in sys.modules
+    def _display_mode(self, stream):
+        if stream is not self._mode_stream:
+            self._mode_stream = stream
+            self._mode = display_mode(stream)
+        return self._mode
 
     def _line(self, current, now, finalize):
         """The bar, then the ETA (running) or the elapsed and per-unit time, then values."""
@@ -150,6 +161,57 @@ class Progbar:
 
     def _format_values(self):
         return "".join(f" - {name}: {_format_value(v)}" for name, v in self._values.items())
+
+
+def in_jupyter_kernel() -> bool:
+    """True when this code runs inside a Jupyter (IPython) kernel.
+
+    The kernel is ``ipykernel`` and its shell a ``ZMQInteractiveShell`` (or a subclass, such as
+    Colab's). Importing ``ipykernel`` elsewhere (a test, a tool) is not enough, and a terminal
+    IPython is not a kernel: its output is a terminal already. IPython is looked up among the
+    loaded modules, never imported: when it is not loaded this is no kernel.
+
+    Returns:
+        Whether the running shell is a Jupyter kernel's.
+    """
+    if "ipykernel" not in sys.modules:
+        return False
+    get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
+    if not callable(get_ipython):
+        return False
+    shell = get_ipython()
+    return shell is not None and any(
+        cls.__name__ == "ZMQInteractiveShell" for cls in type(shell).__mro__
+    )
+
+
+def display_mode(stream: TextIO) -> Literal["jupyter", "terminal", "plain"]:
+    """How a progress bar can draw on ``stream``.
+
+    Args:
+        stream: the text stream the bar writes to.
+
+    Returns:
+        ``"jupyter"`` for the output stream of a Jupyter kernel (``sys.stdout`` or
+        ``sys.stderr`` there, which forward text to the notebook), ``"terminal"`` when
+        ``stream.isatty()`` is true, ``"plain"`` otherwise (a pipe, a file, a ``StringIO``,
+        a closed file). The first two redraw one line in place; plain writes finished lines.
+
+    >>> import io
+    >>> display_mode(io.StringIO())
+    'plain'
+    """
+    iostream = sys.modules.get("ipykernel.iostream")
+    out_stream = getattr(iostream, "OutStream", None)
+    # A file opened inside a notebook is still plain: only the kernel's own streams qualify.
+    if isinstance(out_stream, type) and isinstance(stream, out_stream) and in_jupyter_kernel():
+        return "jupyter"
+    isatty = getattr(stream, "isatty", None)
+    try:
+        tty = bool(isatty()) if callable(isatty) else False
+    except ValueError:  # a closed file
+        tty = False
+    return "terminal" if tty else "plain"
 
 
 def _format_eta(seconds):

@@ -1,8 +1,10 @@
-"""Progbar: exact text in the three display modes, with a fake clock and fake terminals."""
+"""Progbar: exact text in the display modes, with a fake clock and fake terminals.
+
+How the mode is chosen (Jupyter, terminal, plain) is tested in test_progbar_display.py.
+"""
 
 import io
 import sys
-import types
 
 import numpy as np
 import pytest
@@ -164,13 +166,6 @@ def test_terminal_blanks_the_rest_of_a_longer_previous_line():
     final = f"4/4 {FULL_BAR} - 0s 1ms/step - loss: 0.5000 - acc: 0.7500"
     assert len(first) - len(final) == 4
     assert out.getvalue() == "\r" + first + "\r" + final + "    \n"
-
-
-def test_jupyter_kernel_counts_as_a_terminal(monkeypatch):
-    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
-    bar, clock, out = make(4, tty=False)
-    bar.update(2, [("loss", 0.5)])
-    assert out.getvalue() == "\r2/4 [==============>...............] - ETA: 0s - loss: 0.5000"
 
 
 # --- (c) verbose=2: one short line at the end ---------------------------------------------
