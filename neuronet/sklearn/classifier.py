@@ -22,10 +22,9 @@ class NeuronetClassifier(ClassifierMixin, NeuronetEstimator):
     class, trained on one-hot targets or, with a sparse categorical crossentropy, on class
     indices. ``predict_proba`` reads the outputs as probabilities.
 
-    Args:
-        See ``NeuronetEstimator``: model, hidden_layer_sizes, activation, optimizer,
-        learning_rate, loss, metrics, epochs, batch_size, validation_split, early_stopping,
-        patience, random_state, verbose, warm_start, shuffle, model_params.
+    Its arguments are ``NeuronetEstimator``'s: model, hidden_layer_sizes, activation,
+    optimizer, learning_rate, loss, metrics, epochs, batch_size, validation_split,
+    early_stopping, patience, random_state, verbose, warm_start, shuffle, model_params.
 
     Attributes:
         classes_: the class labels, sorted.

@@ -15,10 +15,9 @@ class NeuronetRegressor(RegressorMixin, NeuronetEstimator):
     gives back the same shape. Targets are used as they are: scale them (for instance with
     ``TransformedTargetRegressor``) when they are far from unit size.
 
-    Args:
-        See ``NeuronetEstimator``: model, hidden_layer_sizes, activation, optimizer,
-        learning_rate, loss, metrics, epochs, batch_size, validation_split, early_stopping,
-        patience, random_state, verbose, warm_start, shuffle, model_params.
+    Its arguments are ``NeuronetEstimator``'s: model, hidden_layer_sizes, activation,
+    optimizer, learning_rate, loss, metrics, epochs, batch_size, validation_split,
+    early_stopping, patience, random_state, verbose, warm_start, shuffle, model_params.
 
     Attributes:
         n_outputs_: the number of targets.
