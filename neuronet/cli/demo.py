@@ -1,7 +1,11 @@
 """``neuronet demo [xor|digits]``: the example sessions of ``examples/``, run from the package."""
 
 import argparse
+import importlib
+import importlib.util
 import warnings
+from pathlib import Path
+from types import ModuleType
 from typing import TextIO
 
 from neuronet.cli.files import CommandError
@@ -57,16 +61,14 @@ def add_parser(commands, formatter_class):
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run the demo ``args.name``; its output goes to standard output, as the script's does."""
     if args.name == "digits":
-        from neuronet.examples import digits
-
+        digits = load_example("digits")
         try:
             data = digits.load_data()
         except ImportError as error:  # scikit-learn is an optional extra
             raise CommandError(str(error), 2) from None
         digits.main(data)
     else:
-        from neuronet.examples import xor
-
+        xor = load_example("xor")
         with warnings.catch_warnings():
             # The session keeps the book's SGD(lr=0.1) on purpose (examples/xor.py says that
             # `learning_rate` is the current name); the demo does not warn about its own code.
@@ -75,3 +77,25 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             )
             xor.main(output_dir=args.output_dir)
     return 0
+
+
+def load_example(name: str) -> ModuleType:
+    """The example script ``examples/NAME.py`` as a module.
+
+    Installed, the repository's ``examples/`` folder is the package ``neuronet.examples``. Run
+    from a source checkout (``python -m neuronet`` in the repository, as the README's quick
+    start does), the ``neuronet`` package is the checkout's own folder, which has no
+    ``examples`` inside: the script is then loaded from the ``examples/`` folder beside it.
+    """
+    try:
+        return importlib.import_module(f"neuronet.examples.{name}")
+    except ModuleNotFoundError as error:
+        if error.name not in ("neuronet.examples", f"neuronet.examples.{name}"):
+            raise  # a module the example itself needs
+    path = Path(__file__).resolve().parents[2] / "examples" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"neuronet_example_{name}", path)
+    if spec is None or spec.loader is None or not path.is_file():
+        raise CommandError(f"the {name} example is missing: {path} does not exist", 1)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -41,3 +41,26 @@ def test_unknown_demo_and_missing_output_dir(capsys, tmp_path):
     assert "argument name: invalid choice: 'mnist' (choose from" in the_one_line(err)
     status, _, err = run_main(capsys, "demo", "--output-dir", tmp_path / "none")
     assert status == 1 and the_one_line(err).startswith("neuronet: error: unexpected ")
+
+
+def test_examples_load_from_the_checkout_when_not_installed(monkeypatch):
+    # The README's quick start runs `python -m neuronet demo` inside the repository, where the
+    # `neuronet` package is the checkout's folder, without neuronet/examples: the script is
+    # then loaded from examples/ beside it.
+    import importlib
+    from pathlib import Path
+
+    from neuronet.cli import demo
+
+    real_import = importlib.import_module
+
+    def not_installed(name, *args):
+        if name.startswith("neuronet.examples"):
+            raise ModuleNotFoundError(f"No module named {name!r}", name="neuronet.examples")
+        return real_import(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", not_installed)
+    module = demo.load_example("xor")
+    root = Path(__file__).resolve().parents[2]
+    assert Path(module.__file__) == root / "examples" / "xor.py"
+    assert module.SEED == 7 and callable(module.main)
