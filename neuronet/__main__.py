@@ -12,14 +12,20 @@ A file or argument that cannot be used is reported as one line on stderr,
 2 bad input or usage, 1 any other failure, 130 interrupted (Ctrl-C).
 """
 
+from __future__ import annotations
+
 import argparse
 import os
 import sys
 import warnings
+from typing import TYPE_CHECKING
 
 from neuronet import __version__
 from neuronet.cli import convert, demo, predict, summary, train
 from neuronet.cli.files import CommandError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 EPILOG = """\
 examples:
@@ -43,7 +49,7 @@ class _Parser(argparse.ArgumentParser):
         raise CommandError(f"{message} (see '{self.prog} --help')", 2)
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     """The parser of ``neuronet`` and its subcommands."""
     formatter = argparse.RawDescriptionHelpFormatter
     parser = _Parser(
@@ -59,7 +65,7 @@ def build_parser():
     return parser
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     try:
         args = build_parser().parse_args(argv)

@@ -15,19 +15,27 @@ hard_sigmoid'(+-3) = 0.
 ``gradient`` gives its derivative; ``register`` adds a user's activation with its derivative.
 """
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from neuronet import backend
-from neuronet.backend import xp
+from neuronet.backend import Array, xp
 from neuronet.registry import Registry
 from neuronet.special import erfc
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 ACTIVATIONS = Registry("activation", "keras.activations")
 
 
-def register(fn, grad, *names):
+def register(
+    fn: Callable[..., Array], grad: Callable[..., Array], *names: str
+) -> Callable[..., Array]:
     """Add an activation and its derivative under ``names`` (default: ``fn.__name__``).
 
     The first name is the canonical one that ``serialize`` writes; the others are aliases.
@@ -59,7 +67,7 @@ def _as_float(x):
 # --- identity and classic squashing functions -------------------------------------------------
 
 
-def linear(x):
+def linear(x: Array) -> Array:
     """Linear (pass-through) activation: returns ``x`` itself.
 
     Formula:
@@ -69,11 +77,11 @@ def linear(x):
 
 
 @_derivative_of(linear)
-def linear_grad(x, y, grad_output):
+def linear_grad(x: Array, y: Array, grad_output: Array) -> Array:
     return grad_output
 
 
-def sigmoid(x):
+def sigmoid(x: Array) -> Array:
     """Logistic sigmoid, computed without overflow for any ``x``.
 
     Formula:
@@ -96,12 +104,12 @@ def _sigmoid_of_negated(e):
 
 
 @_derivative_of(sigmoid)
-def sigmoid_grad(x, y, grad_output):
+def sigmoid_grad(x: Array, y: Array, grad_output: Array) -> Array:
     # sigmoid' = y (1 - y)
     return grad_output * y * (1.0 - y)
 
 
-def tanh(x):
+def tanh(x: Array) -> Array:
     """Hyperbolic tangent.
 
     Formula:
@@ -111,7 +119,7 @@ def tanh(x):
 
 
 @_derivative_of(tanh)
-def tanh_grad(x, y, grad_output):
+def tanh_grad(x: Array, y: Array, grad_output: Array) -> Array:
     # tanh' = 1 - y^2
     derivative = xp.multiply(y, y)
     xp.subtract(backend.constant(1.0, derivative.dtype), derivative, out=derivative)
@@ -119,7 +127,7 @@ def tanh_grad(x, y, grad_output):
     return derivative
 
 
-def softsign(x):
+def softsign(x: Array) -> Array:
     """Softsign.
 
     Formula:
@@ -130,14 +138,14 @@ def softsign(x):
 
 
 @_derivative_of(softsign)
-def softsign_grad(x, y, grad_output):
+def softsign_grad(x: Array, y: Array, grad_output: Array) -> Array:
     # softsign' = 1 / (1 + |x|)^2. Equal to (1 - |y|)^2, but that loses the digits of a
     # small derivative to cancellation when |y| is near 1.
     denominator = xp.abs(x) + 1.0
     return grad_output / (denominator * denominator)
 
 
-def exponential(x):
+def exponential(x: Array) -> Array:
     """Exponential activation.
 
     Formula:
@@ -147,7 +155,7 @@ def exponential(x):
 
 
 @_derivative_of(exponential)
-def exponential_grad(x, y, grad_output):
+def exponential_grad(x: Array, y: Array, grad_output: Array) -> Array:
     # exp' = exp = y
     return grad_output * y
 
@@ -155,7 +163,12 @@ def exponential_grad(x, y, grad_output):
 # --- the rectifier family -----------------------------------------------------------------------
 
 
-def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+def relu(
+    x: Array,
+    negative_slope: float = 0.0,
+    max_value: float | None = None,
+    threshold: float = 0.0,
+) -> Array:
     """Rectified linear unit, with Keras's optional slope, ceiling and threshold.
 
     Formula:
@@ -197,7 +210,14 @@ def _relu_settings(negative_slope, max_value, threshold):
 
 
 @_derivative_of(relu)
-def relu_grad(x, y, grad_output, negative_slope=0.0, max_value=None, threshold=0.0):
+def relu_grad(
+    x: Array,
+    y: Array,
+    grad_output: Array,
+    negative_slope: float = 0.0,
+    max_value: float | None = None,
+    threshold: float = 0.0,
+) -> Array:
     # Mirrors relu step by step; each step's derivative is TensorFlow's.
     negative_slope, max_value, threshold = _relu_settings(negative_slope, max_value, threshold)
     if negative_slope != 0.0 and max_value is None and threshold == 0:
@@ -221,7 +241,7 @@ def relu_grad(x, y, grad_output, negative_slope=0.0, max_value=None, threshold=0
     return grad_input
 
 
-def leaky_relu(x, negative_slope=0.2):
+def leaky_relu(x: Array, negative_slope: float = 0.2) -> Array:
     """Leaky rectifier.
 
     Formula:
@@ -236,12 +256,12 @@ def leaky_relu(x, negative_slope=0.2):
 
 
 @_derivative_of(leaky_relu)
-def leaky_relu_grad(x, y, grad_output, negative_slope=0.2):
+def leaky_relu_grad(x: Array, y: Array, grad_output: Array, negative_slope: float = 0.2) -> Array:
     # 1 for x > 0, negative_slope for x <= 0 (TensorFlow's value at 0).
     return xp.where(x > 0, grad_output, float(negative_slope) * grad_output)
 
 
-def relu6(x):
+def relu6(x: Array) -> Array:
     """Rectifier capped at 6.
 
     Formula:
@@ -251,12 +271,12 @@ def relu6(x):
 
 
 @_derivative_of(relu6)
-def relu6_grad(x, y, grad_output):
+def relu6_grad(x: Array, y: Array, grad_output: Array) -> Array:
     # 1 strictly between 0 and 6, 0 elsewhere including both kinks.
     return grad_output * ((x > 0) & (x < 6))
 
 
-def elu(x, alpha=1.0):
+def elu(x: Array, alpha: float = 1.0) -> Array:
     """Exponential linear unit.
 
     Formula:
@@ -273,7 +293,7 @@ def elu(x, alpha=1.0):
 
 
 @_derivative_of(elu)
-def elu_grad(x, y, grad_output, alpha=1.0):
+def elu_grad(x: Array, y: Array, grad_output: Array, alpha: float = 1.0) -> Array:
     # elu' = 1 for x > 0, alpha * exp(x) = y + alpha for x <= 0 (alpha at 0, as TensorFlow).
     return xp.where(x > 0, grad_output, grad_output * (y + float(alpha)))
 
@@ -283,7 +303,7 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 _SELU_SCALE_ALPHA = 1.7580993408473768599402175208123  # alpha = 1.6732632423543772848...
 
 
-def selu(x):
+def selu(x: Array) -> Array:
     """Scaled exponential linear unit with Keras's constants.
 
     Formula:
@@ -296,7 +316,7 @@ def selu(x):
 
 
 @_derivative_of(selu)
-def selu_grad(x, y, grad_output):
+def selu_grad(x: Array, y: Array, grad_output: Array) -> Array:
     # selu' = scale for x >= 0 (TensorFlow's value at 0), y + scale * alpha for x < 0.
     return xp.where(x < 0, grad_output * (y + _SELU_SCALE_ALPHA), grad_output * _SELU_SCALE)
 
@@ -304,7 +324,7 @@ def selu_grad(x, y, grad_output):
 # --- smooth rectifiers ----------------------------------------------------------------------
 
 
-def softplus(x):
+def softplus(x: Array) -> Array:
     """Softplus, computed without overflow for any ``x``.
 
     Formula:
@@ -315,13 +335,13 @@ def softplus(x):
 
 
 @_derivative_of(softplus)
-def softplus_grad(x, y, grad_output):
+def softplus_grad(x: Array, y: Array, grad_output: Array) -> Array:
     # softplus' = sigmoid(x) = 1 - exp(-y), since exp(y) = 1 + exp(x); -expm1(-y) keeps the
     # digits when y is tiny (x very negative).
     return grad_output * -xp.expm1(-y)
 
 
-def silu(x):
+def silu(x: Array) -> Array:
     """SiLU, also called swish.
 
     Formula:
@@ -332,13 +352,13 @@ def silu(x):
 
 
 @_derivative_of(silu, "silu", "swish")
-def silu_grad(x, y, grad_output):
+def silu_grad(x: Array, y: Array, grad_output: Array) -> Array:
     # silu' = s + x s (1 - s) with s = sigmoid(x); s = y / x is undefined at 0, so recompute.
     s = sigmoid(x)
     return grad_output * (s * (1.0 + x * (1.0 - s)))
 
 
-def mish(x):
+def mish(x: Array) -> Array:
     """Mish.
 
     Formula:
@@ -349,7 +369,7 @@ def mish(x):
 
 
 @_derivative_of(mish)
-def mish_grad(x, y, grad_output):
+def mish_grad(x: Array, y: Array, grad_output: Array) -> Array:
     # mish' = t + x (1 - t^2) sigmoid(x), t = tanh(softplus(x)); y / x fails at 0.
     t = xp.tanh(softplus(x))
     return grad_output * (t + x * (1.0 - t * t) * sigmoid(x))
@@ -361,7 +381,7 @@ _ONE_OVER_SQRT_2 = 1.0 / math.sqrt(2.0)
 _ONE_OVER_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
-def gelu(x, approximate=False):
+def gelu(x: Array, approximate: bool = False) -> Array:
     """Gaussian error linear unit: ``x`` times the standard normal CDF of ``x``.
 
     Formula:
@@ -381,7 +401,7 @@ def gelu(x, approximate=False):
 
 
 @_derivative_of(gelu)
-def gelu_grad(x, y, grad_output, approximate=False):
+def gelu_grad(x: Array, y: Array, grad_output: Array, approximate: bool = False) -> Array:
     if approximate:
         # d/dx 0.5 x (1 + t) = 0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2)
         x_squared = x * x
@@ -397,7 +417,7 @@ def gelu_grad(x, y, grad_output, approximate=False):
 # --- piecewise-linear approximations -----------------------------------------------------------
 
 
-def hard_sigmoid(x):
+def hard_sigmoid(x: Array) -> Array:
     """Hard sigmoid, Keras 3's definition (Keras 2 used ``clip(0.2 x + 0.5, 0, 1)``).
 
     Formula:
@@ -408,13 +428,13 @@ def hard_sigmoid(x):
 
 
 @_derivative_of(hard_sigmoid)
-def hard_sigmoid_grad(x, y, grad_output):
+def hard_sigmoid_grad(x: Array, y: Array, grad_output: Array) -> Array:
     # forward was: relu6(x + 3) / 6, whose derivative is 0 at both kinks.
     shifted = x + 3.0
     return (grad_output / 6.0) * ((shifted > 0) & (shifted < 6))
 
 
-def hard_silu(x):
+def hard_silu(x: Array) -> Array:
     """Hard SiLU, also called hard swish.
 
     Formula:
@@ -425,7 +445,7 @@ def hard_silu(x):
 
 
 @_derivative_of(hard_silu, "hard_silu", "hard_swish")
-def hard_silu_grad(x, y, grad_output):
+def hard_silu_grad(x: Array, y: Array, grad_output: Array) -> Array:
     # product rule: hard_sigmoid(x) + x * hard_sigmoid'(x); 0 at -3 and 1 at 3.
     shifted = x + 3.0
     slope = (x / 6.0) * ((shifted > 0) & (shifted < 6))  # x * hard_sigmoid'(x)
@@ -435,7 +455,7 @@ def hard_silu_grad(x, y, grad_output):
 # --- normalising activations: they mix the entries along `axis` --------------------------------
 
 
-def softmax(x, axis=-1):
+def softmax(x: Array, axis: int | tuple[int, ...] | None = -1) -> Array:
     """Softmax along ``axis``: nonnegative entries that sum to 1.
 
     Formula:
@@ -453,12 +473,14 @@ def softmax(x, axis=-1):
 
 
 @_derivative_of(softmax)
-def softmax_grad(x, y, grad_output, axis=-1):
+def softmax_grad(
+    x: Array, y: Array, grad_output: Array, axis: int | tuple[int, ...] | None = -1
+) -> Array:
     # The Jacobian is diag(y) - y y^T, so the vector-Jacobian product is y * (g - <g, y>).
     return y * (grad_output - xp.sum(grad_output * y, axis=axis, keepdims=True))
 
 
-def log_softmax(x, axis=-1):
+def log_softmax(x: Array, axis: int | tuple[int, ...] | None = -1) -> Array:
     """Logarithm of the softmax along ``axis``, without computing the softmax first.
 
     Formula:
@@ -474,7 +496,9 @@ def log_softmax(x, axis=-1):
 
 
 @_derivative_of(log_softmax)
-def log_softmax_grad(x, y, grad_output, axis=-1):
+def log_softmax_grad(
+    x: Array, y: Array, grad_output: Array, axis: int | tuple[int, ...] | None = -1
+) -> Array:
     # The Jacobian is I - 1 softmax^T, so the vector-Jacobian product is g - exp(y) sum(g).
     return grad_output - xp.exp(y) * xp.sum(grad_output, axis=axis, keepdims=True)
 
@@ -523,7 +547,7 @@ _IN_PLACE = {
 }
 
 
-def in_place(fn):
+def in_place(fn: Callable[..., Array]) -> Callable[[Array], Array] | None:
     """``fn`` as a function that overwrites its (float) input with the output, or None.
 
     Only activations whose derivative can be computed from the output alone have one: a
@@ -532,7 +556,7 @@ def in_place(fn):
     return _IN_PLACE.get(fn)
 
 
-def get(identifier):
+def get(identifier: str | dict[str, Any] | Callable[..., Array] | None) -> Callable[..., Array]:
     """The activation function an identifier names, as ``keras.activations.get``.
 
     Args:
@@ -546,12 +570,14 @@ def get(identifier):
     return linear if identifier is None else ACTIVATIONS.get(identifier)
 
 
-def serialize(fn):
+def serialize(fn: Callable[..., Array]) -> str:
     """The name of a registered activation (``"tanh"``); the canonical one for an alias."""
     return ACTIVATIONS.serialize(fn)
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(
+    config: str | dict[str, Any], custom_objects: dict[str, Any] | None = None
+) -> Callable[..., Array]:
     """The activation described by ``config``: a name or a Keras 2/3 serialized dict.
 
     Args:
@@ -561,12 +587,12 @@ def deserialize(config, custom_objects=None):
     return ACTIVATIONS.deserialize(config, custom_objects)
 
 
-def name_of(fn):
+def name_of(fn: Callable[..., Array]) -> str | None:
     """The canonical name of a registered activation (``"sigmoid"``), or None."""
     return ACTIVATIONS.name_of(fn)
 
 
-def gradient(fn):
+def gradient(fn: str | Callable[..., Array]) -> Callable[..., Array]:
     """The derivative ``grad(x, y, grad_output, **kwargs)`` of an activation (or its name).
 
     Raises:

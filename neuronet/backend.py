@@ -7,18 +7,24 @@ variable ``NEURONET_BACKEND=cupy`` is set before import. Settings mirror Keras's
 """
 
 import functools
+import importlib
 import os
 import random as _py_random
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from neuronet.errors import UnknownIdentifierError
 
 _BACKEND = os.environ.get("NEURONET_BACKEND", "numpy").strip().lower() or "numpy"
+# ``xp`` is typed Any: it is NumPy or CuPy (which has no type stubs) depending on the
+# environment, so no single module type is right for both.
+xp: Any
 if _BACKEND == "numpy":
     xp = np
 elif _BACKEND == "cupy":
-    import cupy as xp  # noqa: F401  (optional extra "gpu")
+    xp = importlib.import_module("cupy")  # optional extra "gpu"
 else:
     raise UnknownIdentifierError(
         f"NEURONET_BACKEND={_BACKEND!r} is not a backend neuronet has; use 'numpy' or 'cupy'."
@@ -28,18 +34,24 @@ _FLOATX = "float32"
 _EPSILON = 1e-7
 _FLOAT_TYPES = ("float16", "float32", "float64")
 
+# An array of the backend in use: ``numpy.ndarray``, or ``cupy.ndarray`` under CuPy. CuPy has no
+# type stubs and its arrays are not NumPy arrays, so the alias is Any rather than a precise type.
+# Functions that convert their input first (``x = xp.asarray(x)``) take ``Array`` too: a
+# ``numpy.typing.ArrayLike`` parameter would keep that type after the conversion.
+Array = Any
 
-def backend():
+
+def backend() -> str:
     """The name of the array library in use: ``'numpy'`` or ``'cupy'``."""
     return _BACKEND
 
 
-def floatx():
+def floatx() -> str:
     """The default float type of weights and data, as a string (``'float32'``)."""
     return _FLOATX
 
 
-def set_floatx(value):
+def set_floatx(value: npt.DTypeLike) -> None:
     """Set the default float type (``'float16'``, ``'float32'`` or ``'float64'``).
 
     Layers built and optimizers created afterwards use it; existing weights keep theirs.
@@ -51,25 +63,25 @@ def set_floatx(value):
     _FLOATX = value
 
 
-def epsilon():
+def epsilon() -> float:
     """The fuzz factor used to keep logs and divisions finite (1e-7, as in Keras)."""
     return _EPSILON
 
 
-def set_epsilon(value):
+def set_epsilon(value: float) -> None:
     """Set the fuzz factor returned by ``epsilon()``."""
     global _EPSILON
     _EPSILON = float(value)
 
 
-def to_numpy(array):
+def to_numpy(array: npt.ArrayLike) -> np.ndarray:
     """Return ``array`` as a NumPy array (copying it off the GPU under CuPy)."""
     if _BACKEND == "cupy" and isinstance(array, xp.ndarray):
         return xp.asnumpy(array)
     return np.asarray(array)
 
 
-def take_rows(array, index, out):
+def take_rows(array: Array, index: Array, out: Array) -> Array:
     """``array[index]`` written into ``out`` (rows gathered into a reused batch buffer)."""
     if _BACKEND == "numpy":
         # mode="clip" (the indices are valid anyway): with the default mode NumPy gathers
@@ -79,7 +91,7 @@ def take_rows(array, index, out):
 
 
 @functools.lru_cache(maxsize=4096)
-def constant(value, dtype):
+def constant(value: float, dtype: npt.DTypeLike) -> Array:
     """``value`` as a read-only 0-d array of ``dtype``, made once and reused.
 
     Array operations take a 0-d array operand faster than a Python float (NumPy converts the
@@ -92,7 +104,7 @@ def constant(value, dtype):
 
 
 @functools.lru_cache(maxsize=64)
-def ones(length, dtype):
+def ones(length: int, dtype: npt.DTypeLike) -> Array:
     """A read-only vector of ``length`` ones, made once and reused.
 
     ``ones(n) @ g`` sums the rows of ``g`` (a bias gradient) as one matrix-vector product,
@@ -104,7 +116,7 @@ def ones(length, dtype):
     return array
 
 
-def all_finite(array):
+def all_finite(array: np.ndarray) -> bool:
     """True if a float NumPy array holds no NaN or infinity.
 
     A finite sum proves it (NaN and infinities propagate through a sum) in one pass without
@@ -119,7 +131,7 @@ def all_finite(array):
     return bool(np.isfinite(array).all())
 
 
-def as_float_array(value, dtype=None):
+def as_float_array(value: npt.ArrayLike, dtype: npt.DTypeLike | None = None) -> Array:
     """Return ``value`` as an ``xp`` array of ``dtype`` (``floatx()`` by default)."""
     return xp.asarray(value, dtype=dtype or _FLOATX)
 
@@ -129,7 +141,7 @@ def as_float_array(value, dtype=None):
 _GENERATOR = np.random.default_rng()
 
 
-def set_random_seed(seed):
+def set_random_seed(seed: int) -> None:
     """Seed every source of randomness neuronet uses, like ``keras.utils.set_random_seed``.
 
     The same seed gives bit-identical initial weights, shuffling order, dropout masks and hence
@@ -144,12 +156,12 @@ def set_random_seed(seed):
     np.random.seed(int(seed) % 2**32)
 
 
-def generator():
+def generator() -> np.random.Generator:
     """The NumPy Generator that neuronet draws from (reseeded by ``set_random_seed``)."""
     return _GENERATOR
 
 
-def make_generator(seed=None):
+def make_generator(seed: int | None = None) -> np.random.Generator:
     """A Generator for an object with its own ``seed`` argument, or the shared one for None."""
     if seed is None:
         return _GENERATOR
@@ -157,22 +169,22 @@ def make_generator(seed=None):
 
 
 # --- unique names -----------------------------------------------------------------------------
-_UIDS = {}
+_UIDS: dict[str, int] = {}
 
 
-def get_uid(prefix):
+def get_uid(prefix: str) -> int:
     """Return 0 the first time ``prefix`` is seen, then 1, 2, ... (Keras's naming counter)."""
     count = _UIDS.get(prefix, -1) + 1
     _UIDS[prefix] = count
     return count
 
 
-def unique_name(prefix):
+def unique_name(prefix: str) -> str:
     """``prefix``, then ``prefix_1``, ``prefix_2``, ...: Keras's automatic layer names."""
     uid = get_uid(prefix)
     return prefix if uid == 0 else f"{prefix}_{uid}"
 
 
-def clear_session():
+def clear_session() -> None:
     """Reset automatic names (``dense``, ``dense_1``, ...) as ``keras.backend.clear_session``."""
     _UIDS.clear()

@@ -4,7 +4,13 @@ Catching ``ValueError`` (or ``TypeError`` for bad arguments) keeps working for c
 against Keras; catching these types lets a program tell the cases apart.
 """
 
+from __future__ import annotations
+
 import difflib
+from typing import TYPE_CHECKING, Self
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable
 
 
 class UnknownIdentifierError(ValueError):
@@ -31,7 +37,7 @@ class NotBuiltError(ValueError):
     """An operation that needs the model's weights before the input shape is known."""
 
 
-def did_you_mean(name, choices):
+def did_you_mean(name: object, choices: Iterable[object]) -> str:
     """Return ``" Did you mean 'x'?"`` for the closest of ``choices``, or ``""``."""
     matches = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
     if not matches:
@@ -41,7 +47,7 @@ def did_you_mean(name, choices):
     return f" Did you mean '{matches[0]}'?" if matches else ""
 
 
-def check_kwargs(owner, kwargs, allowed):
+def check_kwargs(owner: str, kwargs: Iterable[str], allowed: Collection[str]) -> None:
     """Raise UnknownArgumentError for any key of ``kwargs`` not in ``allowed``."""
     for key in kwargs:
         if key not in allowed:
@@ -55,7 +61,7 @@ class FileFormatError(ValueError):
     """A model or weights file that cannot be loaded; the message names the file and why."""
 
     @classmethod
-    def at(cls, source, where, problem):
+    def at(cls, source: object, where: object, problem: object) -> Self:
         """``"<file>: <object in the file>: <what is wrong>."``"""
         return cls(f"{source}: {where}: {problem}.")
 

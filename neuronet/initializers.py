@@ -15,15 +15,22 @@ documents.
 ((2, 3), 'float32')
 """
 
+from __future__ import annotations
+
 import inspect
 import math
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
+import numpy.typing as npt
 
 from neuronet import backend
-from neuronet.backend import xp
+from neuronet.backend import Array, xp
 from neuronet.errors import check_kwargs, did_you_mean
 from neuronet.registry import Registry
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 INITIALIZERS = Registry("initializer", "keras.initializers")
 
@@ -33,7 +40,7 @@ TRUNCATED_NORMAL_STDDEV = 0.87962566103423978
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def _standardize_shape(shape):
+def _standardize_shape(shape: int | Sequence[int]) -> tuple[int, ...]:
     if isinstance(shape, (int, np.integer)):
         shape = (shape,)
     shape = tuple(int(dim) for dim in shape)
@@ -42,11 +49,11 @@ def _standardize_shape(shape):
     return shape
 
 
-def _standardize_dtype(dtype):
+def _standardize_dtype(dtype: npt.DTypeLike | None) -> np.dtype[Any]:
     return np.dtype(dtype if dtype is not None else backend.floatx())
 
 
-def _float_dtype(dtype, owner):
+def _float_dtype(dtype: npt.DTypeLike | None, owner: str) -> np.dtype[Any]:
     dtype = _standardize_dtype(dtype)
     if dtype.kind != "f":
         raise ValueError(f"{owner} draws floats; expected a float dtype, got {dtype.name!r}.")
@@ -90,7 +97,11 @@ def _constructor_arguments(cls):
     return [p.name for p in parameters if p.kind in named]
 
 
-def compute_fans(shape, input_axes=None, output_axes=None):
+def compute_fans(
+    shape: Sequence[int],
+    input_axes: Sequence[int] | None = None,
+    output_axes: Sequence[int] | None = None,
+) -> tuple[int, int]:
     """``(fan_in, fan_out)`` of a weight shape, as Keras counts them.
 
     Args:
@@ -121,24 +132,24 @@ class Initializer:
     and rejects keys the constructor does not take.
     """
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: npt.DTypeLike | None = None) -> Array:
         raise NotImplementedError(f"{type(self).__name__} must implement __call__(shape, dtype).")
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict[str, Any]) -> Self:
         allowed = _constructor_arguments(cls)
         if allowed is not None:
             check_kwargs(f"{cls.__name__}.from_config", config, allowed)
         return cls(**config)
 
-    def clone(self):
+    def clone(self) -> Self:
         """A new initializer with the same configuration."""
         return type(self).from_config(self.get_config())
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         args = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
         return f"{type(self).__name__}({args})"
 
@@ -146,14 +157,14 @@ class Initializer:
 class RandomInitializer(Initializer):
     """An initializer that draws random numbers, from its own seed or the shared generator."""
 
-    def __init__(self, seed=None):
+    def __init__(self, seed: int | None = None):
         self.seed = _check_seed(seed)
 
-    def _generator(self):
+    def _generator(self) -> np.random.Generator:
         # Looked up at each call: set_random_seed replaces the shared generator.
         return backend.make_generator(self.seed)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"seed": self.seed}
 
 
@@ -162,7 +173,7 @@ class RandomInitializer(Initializer):
 class Zeros(Initializer):
     """All zeros."""
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: npt.DTypeLike | None = None) -> Array:
         return xp.zeros(_standardize_shape(shape), dtype=_standardize_dtype(dtype))
 
 
@@ -170,7 +181,7 @@ class Zeros(Initializer):
 class Ones(Initializer):
     """All ones."""
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: npt.DTypeLike | None = None) -> Array:
         return xp.ones(_standardize_shape(shape), dtype=_standardize_dtype(dtype))
 
 
@@ -183,7 +194,7 @@ class Constant(Initializer):
             also works and is written to configs in Keras's ``__numpy__`` form.
     """
 
-    def __init__(self, value=0.0):
+    def __init__(self, value: npt.ArrayLike = 0.0):
         if isinstance(value, np.generic):
             value = value.item()
         elif not isinstance(value, (int, float)):
@@ -192,18 +203,18 @@ class Constant(Initializer):
                 value = value.item()
         self.value = value
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: npt.DTypeLike | None = None) -> Array:
         dtype = _standardize_dtype(dtype)
         return xp.asarray(self.value, dtype=dtype) * xp.ones(_standardize_shape(shape), dtype)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         if isinstance(self.value, np.ndarray):
             config = {"value": self.value.tolist(), "dtype": str(self.value.dtype)}
             return {"value": {"class_name": "__numpy__", "config": config}}
         return {"value": self.value}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict[str, Any]) -> Self:
         value = config.get("value", 0.0)
         if isinstance(value, dict) and value.get("class_name") == "__numpy__":
             inner = value.get("config", {})
@@ -222,10 +233,10 @@ class Identity(Initializer):
         W[i, j] = gain if i == j else 0
     """
 
-    def __init__(self, gain=1.0):
+    def __init__(self, gain: float = 1.0):
         self.gain = gain
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: npt.DTypeLike | None = None) -> Array:
         shape = _standardize_shape(shape)
         if len(shape) != 2:
             raise ValueError(
@@ -235,7 +246,7 @@ class Identity(Initializer):
         dtype = _standardize_dtype(dtype)
         return (self.gain * xp.eye(*shape, dtype=dtype)).astype(dtype, copy=False)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         # Keras 3.15 writes {} here and so loses `gain`; writing it keeps files faithful and
         # Keras still reads them, since Identity(gain=...) is its constructor.
         return {"gain": self.gain}
@@ -255,18 +266,18 @@ class RandomNormal(RandomInitializer):
         W ~ N(mean, stddev^2)
     """
 
-    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None):
         self.mean = mean
         self.stddev = stddev
         super().__init__(seed=seed)
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: npt.DTypeLike | None = None) -> Array:
         shape = _standardize_shape(shape)
         dtype = _float_dtype(dtype, type(self).__name__)
         values = self.mean + self.stddev * self._generator().standard_normal(shape)
         return _to_device(values, dtype)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
 
 
@@ -283,18 +294,18 @@ class RandomUniform(RandomInitializer):
         W ~ U(minval, maxval)
     """
 
-    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+    def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: int | None = None):
         self.minval = minval
         self.maxval = maxval
         super().__init__(seed=seed)
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: npt.DTypeLike | None = None) -> Array:
         shape = _standardize_shape(shape)
         dtype = _float_dtype(dtype, type(self).__name__)
         values = self._generator().uniform(self.minval, self.maxval, shape)
         return _to_device(values, dtype)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "minval": self.minval, "maxval": self.maxval}
 
 
@@ -311,18 +322,18 @@ class TruncatedNormal(RandomInitializer):
         W = mean + stddev * z,  z ~ N(0, 1) conditioned on |z| <= 2
     """
 
-    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None):
         self.mean = mean
         self.stddev = stddev
         super().__init__(seed=seed)
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: npt.DTypeLike | None = None) -> Array:
         shape = _standardize_shape(shape)
         dtype = _float_dtype(dtype, type(self).__name__)
         unit = _truncated_standard_normal(self._generator(), math.prod(shape)).reshape(shape)
         return _to_device(self.mean + self.stddev * unit, dtype)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
 
 
@@ -353,12 +364,12 @@ class VarianceScaling(RandomInitializer):
 
     def __init__(
         self,
-        scale=1.0,
-        mode="fan_in",
-        distribution="truncated_normal",
-        seed=None,
-        input_axes=None,
-        output_axes=None,
+        scale: float = 1.0,
+        mode: str = "fan_in",
+        distribution: str = "truncated_normal",
+        seed: int | None = None,
+        input_axes: Sequence[int] | None = None,
+        output_axes: Sequence[int] | None = None,
     ):
         if not scale > 0.0:
             raise ValueError(f"Argument `scale` must be positive float. Received: scale={scale}")
@@ -383,13 +394,13 @@ class VarianceScaling(RandomInitializer):
         self.output_axes = output_axes
         super().__init__(seed=seed)
 
-    def variance(self, shape):
+    def variance(self, shape: Sequence[int]) -> float:
         """The target variance ``scale / n`` for a weight of this shape."""
         fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}
         return self.scale / max(1.0, n[self.mode])
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: npt.DTypeLike | None = None) -> Array:
         shape = _standardize_shape(shape)
         dtype = _float_dtype(dtype, type(self).__name__)
         variance = self.variance(shape)
@@ -404,7 +415,7 @@ class VarianceScaling(RandomInitializer):
             values = stddev * _truncated_standard_normal(rng, math.prod(shape)).reshape(shape)
         return _to_device(values, dtype)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             "scale": self.scale,
@@ -418,14 +429,19 @@ class VarianceScaling(RandomInitializer):
 class _NamedVarianceScaling(VarianceScaling):
     """A VarianceScaling whose scale, mode and distribution are fixed by its name."""
 
-    _SETTINGS = {}  # scale, mode, distribution
+    _SETTINGS: dict[str, Any] = {}  # scale, mode, distribution
 
-    def __init__(self, seed=None, input_axes=None, output_axes=None):
+    def __init__(
+        self,
+        seed: int | None = None,
+        input_axes: Sequence[int] | None = None,
+        output_axes: Sequence[int] | None = None,
+    ):
         super().__init__(
             **self._SETTINGS, seed=seed, input_axes=input_axes, output_axes=output_axes
         )
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"seed": self.seed, "input_axes": self.input_axes, "output_axes": self.output_axes}
 
 
@@ -518,11 +534,11 @@ class Orthogonal(RandomInitializer):
         W = gain * Q (transposed when r < c),  so W^T W = gain^2 I or W W^T = gain^2 I
     """
 
-    def __init__(self, gain=1.0, seed=None):
+    def __init__(self, gain: float = 1.0, seed: int | None = None):
         self.gain = gain
         super().__init__(seed=seed)
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: npt.DTypeLike | None = None) -> Array:
         shape = _standardize_shape(shape)
         dtype = _float_dtype(dtype, type(self).__name__)
         if len(shape) < 2:
@@ -540,7 +556,7 @@ class Orthogonal(RandomInitializer):
             q = q.T
         return _to_device(self.gain * q.reshape(shape), dtype)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "gain": self.gain}
 
 
@@ -563,14 +579,16 @@ orthogonal = OrthogonalInitializer = Orthogonal
 
 
 # --- get / serialize / deserialize ------------------------------------------------------------
-def serialize(initializer):
+def serialize(initializer: Initializer | None) -> str | dict[str, Any] | None:
     """Keras's ``{"module", "class_name", "config", "registered_name"}`` form (None -> None)."""
     if initializer is None:
         return None
     return INITIALIZERS.serialize(initializer)
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(
+    config: str | dict[str, Any] | None, custom_objects: dict[str, Any] | None = None
+) -> Any:
     """Rebuild an initializer from a name or a Keras 2/3 config dict; a class name gives an
     instance with default arguments."""
     if config is None:
@@ -579,7 +597,7 @@ def deserialize(config, custom_objects=None):
     return obj() if inspect.isclass(obj) else obj
 
 
-def get(identifier):
+def get(identifier: Any) -> Any:
     """An initializer from a name, a config dict, a class, an instance or a callable.
 
     A name gives a fresh instance each time, so two layers never share one seeded object.

@@ -12,12 +12,17 @@ convergence theorem). XOR cannot be split by any line, so a perceptron never get
 XOR cases right: that is why networks need hidden layers (see ``examples/xor.py``).
 """
 
+from __future__ import annotations
+
+from typing import Self
+
 import numpy as np
+import numpy.typing as npt
 
 from neuronet.errors import DataError
 
 
-def heaviside(z):
+def heaviside(z: npt.ArrayLike) -> np.ndarray:
     """The step function: 1 where ``z >= 0``, else 0 (Heaviside with H(0) = 1)."""
     return (np.asarray(z) >= 0).astype("int64")
 
@@ -37,7 +42,13 @@ class Perceptron:
         errors_: the number of misclassified samples (= updates) in each epoch.
     """
 
-    def __init__(self, learning_rate=0.1, epochs=100, shuffle=False, random_state=None):
+    def __init__(
+        self,
+        learning_rate: float = 0.1,
+        epochs: int = 100,
+        shuffle: bool = False,
+        random_state: int | None = None,
+    ):
         if learning_rate <= 0:
             raise ValueError(f"learning_rate must be positive, got {learning_rate}.")
         if int(epochs) < 1:
@@ -46,26 +57,30 @@ class Perceptron:
         self.epochs = int(epochs)
         self.shuffle = bool(shuffle)
         self.random_state = random_state
-        self.weights_ = None
+        self.weights_: np.ndarray | None = None
         self.bias_ = 0.0
-        self.errors_ = []
+        self.errors_: list[int] = []
 
-    def net_input(self, x):
+    def net_input(self, x: npt.ArrayLike) -> np.ndarray:
         """The weighted sum ``x @ w + b`` before the step."""
-        return np.asarray(x, dtype="float64") @ self.weights_ + self.bias_
+        return np.asarray(x, dtype="float64") @ self._fitted_weights() + self.bias_
 
-    def predict(self, x):
+    def predict(self, x: npt.ArrayLike) -> np.ndarray:
         """Class labels (0 or 1) for the rows of ``x``."""
-        if self.weights_ is None:
-            raise ValueError("This Perceptron is not fitted yet; call fit(x, y) first.")
+        weights = self._fitted_weights()
         x = np.asarray(x, dtype="float64")
-        if x.ndim != 2 or x.shape[1] != len(self.weights_):
+        if x.ndim != 2 or x.shape[1] != len(weights):
             raise DataError(
-                f"Perceptron was fitted on {len(self.weights_)} features; x has shape {x.shape}."
+                f"Perceptron was fitted on {len(weights)} features; x has shape {x.shape}."
             )
         return heaviside(self.net_input(x))
 
-    def fit(self, x, y):
+    def _fitted_weights(self) -> np.ndarray:
+        if self.weights_ is None:
+            raise ValueError("This Perceptron is not fitted yet; call fit(x, y) first.")
+        return self.weights_
+
+    def fit(self, x: npt.ArrayLike, y: npt.ArrayLike) -> Self:
         """Learn with Rosenblatt's rule from zero weights; returns ``self``.
 
         Runs up to ``epochs`` passes and stops after the first pass without a mistake.
@@ -80,7 +95,7 @@ class Perceptron:
                 break
         return self
 
-    def partial_fit(self, x, y):
+    def partial_fit(self, x: npt.ArrayLike, y: npt.ArrayLike) -> Self:
         """One more pass of the learning rule over the samples, from the current weights."""
         x, y = self._check(x, y)
         if self.weights_ is None:
@@ -101,7 +116,7 @@ class Perceptron:
         self.errors_.append(mistakes)
         return mistakes
 
-    def _check(self, x, y):
+    def _check(self, x: npt.ArrayLike, y: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         x = np.asarray(x, dtype="float64")
         y = np.asarray(y).reshape(-1)
         if x.ndim != 2 or len(x) == 0:
@@ -116,6 +131,6 @@ class Perceptron:
             )
         return x, y
 
-    def score(self, x, y):
+    def score(self, x: npt.ArrayLike, y: npt.ArrayLike) -> float:
         """Fraction of samples classified correctly."""
         return float(np.mean(self.predict(x) == np.asarray(y).reshape(-1)))

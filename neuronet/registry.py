@@ -12,9 +12,18 @@ Serialized forms follow Keras:
   and Keras 2's ``{"class_name", "config"}`` without a module.
 """
 
+from __future__ import annotations
+
 import inspect
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from neuronet.errors import UnknownIdentifierError, did_you_mean
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+_T = TypeVar("_T")
+_F = TypeVar("_F", bound="Callable[..., Any]")
 
 
 class Registry:
@@ -25,14 +34,15 @@ class Registry:
         module: the Keras module recorded in serialized configs (``"keras.activations"``).
     """
 
-    def __init__(self, family, module):
+    def __init__(self, family: str, module: str) -> None:
         self.family = family
         self.module = module
-        self._objects = {}  # every name and alias -> object
-        self._canonical = {}  # id(object) -> canonical name
-        self._gradients = {}  # function -> its derivative (activations and losses)
+        self._objects: dict[str, Any] = {}  # every name and alias -> object
+        self._canonical: dict[int, str] = {}  # id(object) -> canonical name
+        # function -> its derivative (activations and losses)
+        self._gradients: dict[Any, Callable[..., Any]] = {}
 
-    def register(self, *names):
+    def register(self, *names: str) -> Callable[[_T], _T]:
         """Decorator: register a function or class under ``names`` (default: its ``__name__``).
 
         The first name is canonical (used by ``serialize``); the others are aliases.
@@ -44,7 +54,7 @@ class Registry:
 
         return decorate
 
-    def add(self, obj, *names):
+    def add(self, obj: Any, *names: str) -> None:
         """Register ``obj`` under ``names``; the first is its canonical name."""
         if not names:
             names = (obj.__name__,)
@@ -54,7 +64,7 @@ class Registry:
             self._objects[name] = obj
         self._canonical.setdefault(id(obj), names[0])
 
-    def add_with_gradient(self, fn, grad, *names):
+    def add_with_gradient(self, fn: _F, grad: Callable[..., Any], *names: str) -> _F:
         """Register a function and its derivative (activations and losses pair them).
 
         Every name is checked before any is added, so a clash leaves the registry unchanged.
@@ -78,7 +88,7 @@ class Registry:
         self._gradients[fn] = grad
         return fn
 
-    def derivative_of(self, fn, *names):
+    def derivative_of(self, fn: Callable[..., Any], *names: str) -> Callable[[_F], _F]:
         """Decorator for a built-in derivative: registers ``fn`` with it under ``names``."""
 
         def decorate(grad):
@@ -87,7 +97,7 @@ class Registry:
 
         return decorate
 
-    def gradient_of(self, fn):
+    def gradient_of(self, fn: Any) -> Callable[..., Any] | None:
         """The registered derivative of ``fn`` (a function or a name), or None."""
         if isinstance(fn, str):
             fn = self.lookup(fn)
@@ -96,7 +106,7 @@ class Registry:
         except TypeError:  # unhashable
             return None
 
-    def get(self, identifier, custom_objects=None):
+    def get(self, identifier: Any, custom_objects: Mapping[str, Any] | None = None) -> Any:
         """Keras's ``get`` for the family: None stays None; a name or a config is deserialized;
         a class becomes a fresh instance; any other callable is returned as it is."""
         if identifier is None:
@@ -113,14 +123,14 @@ class Registry:
             "serialized config (dict) or a callable."
         )
 
-    def names(self):
+    def names(self) -> list[str]:
         """All registered names and aliases, sorted."""
         return sorted(self._objects)
 
-    def __contains__(self, name):
+    def __contains__(self, name: object) -> bool:
         return name in self._objects
 
-    def lookup(self, name, custom_objects=None):
+    def lookup(self, name: Any, custom_objects: Mapping[str, Any] | None = None) -> Any:
         """The object registered as ``name``; ``custom_objects`` (a dict) is consulted first.
 
         Raises:
@@ -136,11 +146,13 @@ class Registry:
             f" Known {self.family} names: {', '.join(self.names())}."
         )
 
-    def name_of(self, obj):
+    def name_of(self, obj: object) -> str | None:
         """The canonical name of a registered object, or None."""
         return self._canonical.get(id(obj))
 
-    def serialize(self, obj):
+    # Any: a str (a registered function's name) or a dict (an object with get_config); each
+    # family's serialize says which it gives.
+    def serialize(self, obj: Any) -> Any:
         """A JSON-ready description of ``obj`` in Keras's format."""
         name = self.name_of(obj)
         if name is not None and not inspect.isclass(obj) and not hasattr(obj, "get_config"):
@@ -157,7 +169,7 @@ class Registry:
             "get_config(). Register it, or pass it through custom_objects when loading."
         )
 
-    def deserialize(self, config, custom_objects=None):
+    def deserialize(self, config: Any, custom_objects: Mapping[str, Any] | None = None) -> Any:
         """Rebuild an object from ``serialize``'s output (or Keras's, version 2 or 3).
 
         A string gives the registered object itself; a dict gives ``cls.from_config(config)``

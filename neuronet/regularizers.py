@@ -11,12 +11,15 @@ factor 1/2, so its gradient is ``2 * l2 * x``.
 50.0
 """
 
+from __future__ import annotations
+
 import inspect
 import math
 import numbers
+from typing import Any, Self
 
 from neuronet import backend
-from neuronet.backend import xp
+from neuronet.backend import Array, xp
 from neuronet.errors import check_kwargs
 from neuronet.registry import Registry
 
@@ -53,17 +56,17 @@ class Regularizer:
     ``from_config(config)`` rebuilds them and rejects keys the constructor does not take.
     """
 
-    def __call__(self, x):
+    def __call__(self, x: Array) -> Array:
         return 0.0
 
-    def grad(self, x):
+    def grad(self, x: Array) -> Array:
         return xp.zeros_like(_as_float_array(x))
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         raise NotImplementedError(f"{type(self).__name__} does not implement get_config().")
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict[str, Any]) -> Self:
         if cls.__init__ is not object.__init__:
             parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
             if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
@@ -71,7 +74,7 @@ class Regularizer:
                 check_kwargs(f"{cls.__name__}.from_config", config, allowed)
         return cls(**config)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         args = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
         return f"{type(self).__name__}({args})"
 
@@ -89,13 +92,13 @@ class L1L2(Regularizer):
         grad    = l1 * sign(x) + 2 * l2 * x
     """
 
-    def __init__(self, l1=0.0, l2=0.0):
+    def __init__(self, l1: float = 0.0, l2: float = 0.0):
         # The string "l1_l2" means l1 = l2 = 0.01 (see get); the class defaults stay 0, as in
         # Keras, so that L1L2(l2=0.1) has no L1 part.
         self.l1 = _penalty_factor(0.0 if l1 is None else l1, "l1")
         self.l2 = _penalty_factor(0.0 if l2 is None else l2, "l2")
 
-    def __call__(self, x):
+    def __call__(self, x: Array) -> Array:
         x = _as_float_array(x)
         penalty = xp.zeros((), dtype=x.dtype)
         if self.l1 != 0.0:
@@ -104,12 +107,12 @@ class L1L2(Regularizer):
             penalty = penalty + xp.asarray(self.l2, dtype=x.dtype) * xp.sum(xp.square(x))
         return penalty
 
-    def grad(self, x):
+    def grad(self, x: Array) -> Array:
         x = _as_float_array(x)
         # sign(0) = 0: the subgradient of |x| that TensorFlow's abs gradient also uses at 0.
         return (self.l1 * xp.sign(x) + (2.0 * self.l2) * x).astype(x.dtype, copy=False)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"l1": self.l1, "l2": self.l2}
 
 
@@ -125,18 +128,18 @@ class L1(Regularizer):
         grad    = l1 * sign(x)      (0 where x == 0)
     """
 
-    def __init__(self, l1=0.01):
+    def __init__(self, l1: float = 0.01):
         self.l1 = _penalty_factor(0.01 if l1 is None else l1, "l1")
 
-    def __call__(self, x):
+    def __call__(self, x: Array) -> Array:
         x = _as_float_array(x)
         return xp.asarray(self.l1, dtype=x.dtype) * xp.sum(xp.abs(x))
 
-    def grad(self, x):
+    def grad(self, x: Array) -> Array:
         x = _as_float_array(x)
         return (self.l1 * xp.sign(x)).astype(x.dtype, copy=False)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"l1": self.l1}
 
 
@@ -152,18 +155,18 @@ class L2(Regularizer):
         grad    = 2 * l2 * x
     """
 
-    def __init__(self, l2=0.01):
+    def __init__(self, l2: float = 0.01):
         self.l2 = _penalty_factor(0.01 if l2 is None else l2, "l2")
 
-    def __call__(self, x):
+    def __call__(self, x: Array) -> Array:
         x = _as_float_array(x)
         return xp.asarray(self.l2, dtype=x.dtype) * xp.sum(xp.square(x))
 
-    def grad(self, x):
+    def grad(self, x: Array) -> Array:
         x = _as_float_array(x)
         return ((2.0 * self.l2) * x).astype(x.dtype, copy=False)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"l2": self.l2}
 
 
@@ -186,7 +189,7 @@ class OrthogonalRegularizer(Regularizer):
         dx_i = dn_i / epsilon                        where it is (||x_i|| < epsilon)
     """
 
-    def __init__(self, factor=0.01, mode="rows"):
+    def __init__(self, factor: float = 0.01, mode: str = "rows"):
         self.factor = _penalty_factor(factor, "factor")
         if mode not in ("rows", "columns"):
             raise ValueError(
@@ -215,7 +218,7 @@ class OrthogonalRegularizer(Regularizer):
         size = rows.shape[0]
         return normalized, inv_norm, clipped, gram, size * (size - 1) / 2.0
 
-    def __call__(self, x):
+    def __call__(self, x: Array) -> Array:
         rows = self._rows(x)
         _, _, _, gram, pairs = self._forward(rows)
         if pairs == 0:  # one vector: no pairs (Keras divides 0 by 0 here and gets NaN)
@@ -224,7 +227,7 @@ class OrthogonalRegularizer(Regularizer):
         total = xp.sum(xp.abs(off_diagonal))
         return xp.asarray(self.factor * 0.5 * total / pairs, dtype=rows.dtype)
 
-    def grad(self, x):
+    def grad(self, x: Array) -> Array:
         rows = self._rows(x)
         normalized, inv_norm, clipped, gram, pairs = self._forward(rows)
         if pairs == 0:
@@ -242,7 +245,7 @@ class OrthogonalRegularizer(Regularizer):
         grad_rows = grad_rows.astype(rows.dtype, copy=False)
         return grad_rows if self.mode == "rows" else grad_rows.T
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"factor": self.factor, "mode": self.mode}
 
 
@@ -258,14 +261,16 @@ _STRING_ARGUMENTS = {"l1_l2": {"l1": 0.01, "l2": 0.01}}
 
 
 # --- get / serialize / deserialize ------------------------------------------------------------
-def serialize(regularizer):
+def serialize(regularizer: Regularizer | None) -> str | dict[str, Any] | None:
     """Keras's ``{"module", "class_name", "config", "registered_name"}`` form (None -> None)."""
     if regularizer is None:
         return None
     return REGULARIZERS.serialize(regularizer)
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(
+    config: str | dict[str, Any] | None, custom_objects: dict[str, Any] | None = None
+) -> Any:
     """Rebuild a regularizer from a name or a Keras 2/3 config dict; a name gives an instance."""
     if config is None:
         return None
@@ -276,7 +281,7 @@ def deserialize(config, custom_objects=None):
     return obj() if inspect.isclass(obj) else obj
 
 
-def get(identifier):
+def get(identifier: Any) -> Any:
     """A regularizer from a name, a config dict, a class, an instance or a callable.
 
     Raises:

@@ -1,6 +1,13 @@
 """Special functions NumPy lacks, computed through ``xp`` (so they also run under CuPy)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from neuronet.backend import xp
+
+if TYPE_CHECKING:
+    from neuronet.backend import Array
 
 # W. J. Cody, "Rational Chebyshev approximations for the error function", Math. Comp. 23
 # (1969) 631-637: the double-precision coefficients of his CALERF routine (Netlib SPECFUN,
@@ -53,7 +60,7 @@ def _exp_minus_square(y):
     return xp.exp(-s * s) * xp.exp(-(y - s) * (y + s))
 
 
-def erfc(x):
+def erfc(x: Array) -> Array:
     """Complementary error function ``1 - erf(x)``, elementwise through ``xp`` (Cody 1969).
 
     Each of Cody's three regions is evaluated only on the entries that fall in it, picked by

@@ -6,15 +6,26 @@ The gradient checks compare an analytic ``backward``/``grad`` with central diffe
 (``with float64():``) so that the comparison measures the math, not rounding.
 """
 
+from __future__ import annotations
+
 import contextlib
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from neuronet import backend
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from neuronet.backend import Array
+    from neuronet.layers.layer import Layer
+    from neuronet.losses.loss import Loss
+
 
 @contextlib.contextmanager
-def float64():
+def float64() -> Iterator[None]:
     """Within the block, ``floatx()`` is float64; the previous value is restored after."""
     previous = backend.floatx()
     backend.set_floatx("float64")
@@ -24,17 +35,19 @@ def float64():
         backend.set_floatx(previous)
 
 
-def relative_error(analytic, numeric):
+def relative_error(analytic: npt.ArrayLike, numeric: npt.ArrayLike) -> float:
     """``||a - n|| / (||a|| + ||n||)``: 0 for equal arrays, about 1 for unrelated ones."""
     analytic = np.asarray(backend.to_numpy(analytic), dtype=np.float64)
     numeric = np.asarray(backend.to_numpy(numeric), dtype=np.float64)
     if analytic.shape != numeric.shape:
         raise AssertionError(f"gradient shape {analytic.shape} != expected {numeric.shape}")
-    scale = np.linalg.norm(analytic) + np.linalg.norm(numeric)
+    scale = float(np.linalg.norm(analytic) + np.linalg.norm(numeric))
     return float(np.linalg.norm(analytic - numeric) / max(scale, 1e-300))
 
 
-def numerical_gradient(f, x, grad_output, h=1e-6):
+def numerical_gradient(
+    f: Callable[[Array], Array], x: Array, grad_output: npt.ArrayLike, h: float = 1e-6
+) -> np.ndarray:
     """Central-difference gradient of ``sum(f(x) * grad_output)`` with respect to ``x``.
 
     ``x`` is perturbed in place, one element at a time, and restored.
@@ -63,7 +76,9 @@ def _assert_close(name, analytic, numeric, tolerance):
     return error
 
 
-def check_layer_gradients(layer, x, *, tolerance=1e-6, seed=0):
+def check_layer_gradients(
+    layer: Layer, x: npt.ArrayLike, *, tolerance: float = 1e-6, seed: int = 0
+) -> float:
     """Check ``layer.backward`` for the input and every trainable weight, in float64.
 
     The layer must already be built in float64 and deterministic in ``training=True`` mode.
@@ -87,7 +102,14 @@ def check_layer_gradients(layer, x, *, tolerance=1e-6, seed=0):
     return max(errors, default=0.0)
 
 
-def check_function_gradient(forward, backward, x, *, tolerance=1e-6, seed=0):
+def check_function_gradient(
+    forward: Callable[[Array], Array],
+    backward: Callable[[Array, Array, Array], Array],
+    x: npt.ArrayLike,
+    *,
+    tolerance: float = 1e-6,
+    seed: int = 0,
+) -> float:
     """Check ``backward(x, y, grad_output)`` against central differences of ``y = forward(x)``.
 
     This is the contract of an activation's derivative: given the input, the cached output
@@ -103,7 +125,14 @@ def check_function_gradient(forward, backward, x, *, tolerance=1e-6, seed=0):
     return _assert_close(name, analytic, numeric, tolerance)
 
 
-def check_loss_gradient(loss, y_true, y_pred, sample_weight=None, *, tolerance=1e-6):
+def check_loss_gradient(
+    loss: Loss,
+    y_true: npt.ArrayLike,
+    y_pred: npt.ArrayLike,
+    sample_weight: npt.ArrayLike | None = None,
+    *,
+    tolerance: float = 1e-6,
+) -> float:
     """Check ``loss.grad`` (d scalar loss / d y_pred) against central differences of ``loss``."""
     y_pred = np.asarray(y_pred, dtype=np.float64).copy()
     analytic = loss.grad(y_true, y_pred, sample_weight=sample_weight)
@@ -114,7 +143,7 @@ def check_loss_gradient(loss, y_true, y_pred, sample_weight=None, *, tolerance=1
     return _assert_close(name, analytic, numeric, tolerance)
 
 
-def check_config_roundtrip(obj, **from_config_kwargs):
+def check_config_roundtrip(obj: Any, **from_config_kwargs: Any) -> Any:
     """``type(obj).from_config(obj.get_config())`` must give an object with the same config."""
     config = obj.get_config()
     clone = type(obj).from_config(config, **from_config_kwargs)

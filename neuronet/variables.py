@@ -1,10 +1,20 @@
 """Variable: one weight array, its gradient, and how it takes part in training."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self
+
 import numpy as np
+import numpy.typing as npt
 
 from neuronet import backend
 from neuronet.backend import xp
 from neuronet.errors import ShapeError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from neuronet.backend import Array
 
 
 class Variable:
@@ -20,28 +30,42 @@ class Variable:
         regularizer: a callable penalty on ``value`` (with a ``grad`` method), or None.
     """
 
-    def __init__(self, value, name, *, path=None, trainable=True, regularizer=None, dtype=None):
+    # Set by Layer.add_weight: the trainable flag the layer asked for, which a frozen layer
+    # (trainable=False) restores when it is unfrozen.
+    _declared_trainable: bool
+
+    def __init__(
+        self,
+        value: npt.ArrayLike,
+        name: str | None,
+        *,
+        path: str | None = None,
+        trainable: bool = True,
+        regularizer: Any = None,
+        dtype: npt.DTypeLike | None = None,
+    ):
         self.value = xp.array(value, dtype=dtype or backend.floatx())
         self.name = name
         self.path = path or name
         self.trainable = trainable
         self.regularizer = regularizer
-        self.grad = xp.zeros_like(self.value) if trainable else None
-        self.pack = None  # the Pack holding value and grad, once packed
+        # None for a variable that is never trained (Array is Any, so the type does not say it)
+        self.grad: Array = xp.zeros_like(self.value) if trainable else None
+        self.pack: Pack | None = None  # the Pack holding value and grad, once packed
 
     @property
-    def shape(self):
+    def shape(self) -> tuple[int, ...]:
         return tuple(self.value.shape)
 
     @property
-    def dtype(self):
+    def dtype(self) -> str:
         return str(self.value.dtype)
 
     @property
-    def size(self):
+    def size(self) -> int:
         return int(self.value.size)
 
-    def numpy(self):
+    def numpy(self) -> np.ndarray:
         """A NumPy copy of the value."""
         return np.array(backend.to_numpy(self.value))
 
@@ -52,7 +76,7 @@ class Variable:
         state["pack"] = None
         return state
 
-    def assign(self, value):
+    def assign(self, value: Array) -> Self:
         """Overwrite the value in place; the shape must match."""
         value = xp.asarray(value)
         if tuple(value.shape) != self.shape:
@@ -63,11 +87,11 @@ class Variable:
         self.value[...] = value
         return self
 
-    def __array__(self, dtype=None, copy=None):
+    def __array__(self, dtype: npt.DTypeLike | None = None, copy: bool | None = None) -> np.ndarray:
         array = backend.to_numpy(self.value)
         return array.astype(dtype) if dtype is not None else array
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (
             f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, "
             f"value={backend.to_numpy(self.value)!r}>"
@@ -87,7 +111,7 @@ class Pack:
         offsets: where each variable starts in the buffers.
     """
 
-    def __init__(self, variables):
+    def __init__(self, variables: Iterable[Variable]):
         variables = list(variables)
         dtypes = {v.value.dtype for v in variables}
         if not variables or len(dtypes) != 1 or any(v.grad is None for v in variables):
@@ -96,7 +120,7 @@ class Pack:
         self.values = xp.empty(total, dtype=dtypes.pop())
         self.grads = xp.zeros_like(self.values)
         self.variables = tuple(variables)
-        self.offsets = []
+        self.offsets: list[int] = []
         offset = 0
         for variable in variables:
             end = offset + variable.size
@@ -108,14 +132,14 @@ class Pack:
             self.offsets.append(offset)
             offset = end
 
-    def covers(self, variables):
+    def covers(self, variables: Iterable[Variable]) -> bool:
         """True if ``variables`` are exactly this pack's, in buffer order."""
         variables = list(variables)
         return len(variables) == len(self.variables) and all(
             a is b for a, b in zip(variables, self.variables)
         )
 
-    def views(self, flat):
+    def views(self, flat: Array) -> list[Array]:
         """``flat`` (a buffer of the pack's size) cut into one view per variable."""
         return [
             flat[offset : offset + v.size].reshape(v.shape)
@@ -123,7 +147,7 @@ class Pack:
         ]
 
 
-def pack(variables):
+def pack(variables: Iterable[Variable]) -> Pack | None:
     """Move ``variables`` into one contiguous buffer (values) and one (gradients).
 
     Returns the Pack, or None when they cannot share one (mixed dtypes, or already packed

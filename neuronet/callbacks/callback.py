@@ -19,10 +19,16 @@ The training loop calls the hooks in this order (Keras 3)::
     return model.history
 """
 
+from __future__ import annotations
+
 import inspect
 import warnings
+from typing import TYPE_CHECKING, Any
 
 from neuronet.errors import check_kwargs
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
 
 # Parts of metric names whose value grows as the model improves: 'auto' mode maximizes them
 # (Keras 3 reads this from each metric; these are the names its maximized metrics have).
@@ -38,7 +44,7 @@ _MAXIMIZED_SUBSTRINGS = (
 _MAXIMIZED_WORDS = ("f1", "fbeta", "iou", "r2", "cosine", "sensitivity", "specificity")
 
 
-def resolve_mode(owner, monitor, mode):
+def resolve_mode(owner: object, monitor: str, mode: str) -> str:
     """``'min'`` or ``'max'``: the direction in which ``monitor`` improves.
 
     ``'auto'`` maximizes accuracies, AUC, precision, recall, F-scores, IoU, R², cosine
@@ -69,7 +75,7 @@ def resolve_mode(owner, monitor, mode):
     return "min"
 
 
-def check_callback_kwargs(owner, kwargs):
+def check_callback_kwargs(owner: object, kwargs: Mapping[str, Any]) -> None:
     """Raise UnknownArgumentError for keyword arguments ``owner.__init__`` does not take."""
     if kwargs:
         allowed = [
@@ -95,64 +101,66 @@ class Callback:
             epoch), ``samples`` (training samples per epoch) and ``batch_size``.
     """
 
-    def __init__(self):
-        self.params = None
-        self.model = None
+    def __init__(self) -> None:
+        self.params: dict[str, Any] | None = None
+        # The model being trained (a Sequential), from set_model; Any, as models are duck-typed
+        # here (any object with the attributes a callback reads will do).
+        self.model: Any = None
 
-    def set_params(self, params):
+    def set_params(self, params: dict[str, Any]) -> None:
         self.params = params
 
-    def set_model(self, model):
+    def set_model(self, model: Any) -> None:
         self.model = model
 
-    def on_batch_begin(self, batch, logs=None):
+    def on_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         """Keras 2 name of ``on_train_batch_begin``."""
 
-    def on_batch_end(self, batch, logs=None):
+    def on_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         """Keras 2 name of ``on_train_batch_end``."""
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         """Called at the start of epoch ``epoch`` (0-based) of ``fit``."""
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         """Called at the end of an epoch; ``logs`` holds the epoch's means and ``val_*``."""
 
-    def on_train_batch_begin(self, batch, logs=None):
+    def on_train_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         """Called before training batch ``batch`` (0-based within the epoch)."""
         self.on_batch_begin(batch, logs=logs)
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         """Called after a training batch; ``logs`` holds ``size`` and the running means."""
         self.on_batch_end(batch, logs=logs)
 
-    def on_test_batch_begin(self, batch, logs=None):
+    def on_test_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         """Called before a batch of ``evaluate`` or of the validation inside ``fit``."""
 
-    def on_test_batch_end(self, batch, logs=None):
+    def on_test_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         """Called after a batch of ``evaluate`` or of the validation inside ``fit``."""
 
-    def on_predict_batch_begin(self, batch, logs=None):
+    def on_predict_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         """Called before a batch of ``predict``."""
 
-    def on_predict_batch_end(self, batch, logs=None):
+    def on_predict_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         """Called after a batch of ``predict``."""
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         """Called once when ``fit`` starts."""
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         """Called once when ``fit`` ends; ``logs`` are the last epoch's."""
 
-    def on_test_begin(self, logs=None):
+    def on_test_begin(self, logs: dict[str, Any] | None = None) -> None:
         """Called when ``evaluate`` (or a validation pass) starts."""
 
-    def on_test_end(self, logs=None):
+    def on_test_end(self, logs: dict[str, Any] | None = None) -> None:
         """Called when ``evaluate`` (or a validation pass) ends."""
 
-    def on_predict_begin(self, logs=None):
+    def on_predict_begin(self, logs: dict[str, Any] | None = None) -> None:
         """Called when ``predict`` starts."""
 
-    def on_predict_end(self, logs=None):
+    def on_predict_end(self, logs: dict[str, Any] | None = None) -> None:
         """Called when ``predict`` ends."""
 
 
@@ -170,7 +178,14 @@ class CallbackList(Callback):
     other callbacks added to the epoch logs (``learning_rate``, for instance).
     """
 
-    def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
+    def __init__(
+        self,
+        callbacks: Iterable[Callback] | None = None,
+        add_history: bool = False,
+        add_progbar: bool = False,
+        model: Any = None,
+        **params: Any,
+    ):
         super().__init__()
         self.callbacks = _as_callback_list(callbacks)
         self._history = None
@@ -196,7 +211,7 @@ class CallbackList(Callback):
             self._progbar = ProgbarLogger()
             self.callbacks.append(self._progbar)
 
-    def append(self, callback):
+    def append(self, callback: Callback) -> None:
         """Add one more callback, giving it the list's model and params."""
         (callback,) = _as_callback_list([callback])
         if self.model is not None:
@@ -205,13 +220,13 @@ class CallbackList(Callback):
             callback.set_params(self.params)
         self.callbacks.append(callback)
 
-    def set_params(self, params):
+    def set_params(self, params: dict[str, Any]) -> None:
         self.params = params
         if params:
             for callback in self.callbacks:
                 callback.set_params(params)
 
-    def set_model(self, model):
+    def set_model(self, model: Any) -> None:
         if model is None:
             return
         super().set_model(model)
@@ -220,7 +235,7 @@ class CallbackList(Callback):
         for callback in self.callbacks:
             callback.set_model(model)
 
-    def overrides(self, *hooks):
+    def overrides(self, *hooks: str) -> bool:
         """True if any callback does something in one of ``hooks`` (names of methods).
 
         The training loop asks once per ``fit``: when no callback listens to batch hooks it
@@ -234,83 +249,83 @@ class CallbackList(Callback):
                     return True
         return False
 
-    def on_batch_begin(self, batch, logs=None):
+    def on_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         for callback in self.callbacks:
             callback.on_batch_begin(batch, logs=_dict(logs))
 
-    def on_batch_end(self, batch, logs=None):
+    def on_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         logs = _pythonify(logs)
         for callback in self.callbacks:
             callback.on_batch_end(batch, logs=logs)
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         logs = _dict(logs)
         for callback in self.callbacks:
             callback.on_epoch_begin(epoch, logs)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         # One dict for all: what a callback adds (learning_rate) reaches those after it.
         logs = _dict(logs)
         for callback in self.callbacks:
             callback.on_epoch_end(epoch, logs)
 
-    def on_train_batch_begin(self, batch, logs=None):
+    def on_train_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         logs = _dict(logs)
         for callback in self.callbacks:
             callback.on_train_batch_begin(batch, logs=logs)
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         logs = _pythonify(logs)
         for callback in self.callbacks:
             callback.on_train_batch_end(batch, logs=logs)
 
-    def on_test_batch_begin(self, batch, logs=None):
+    def on_test_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         logs = _dict(logs)
         for callback in self.callbacks:
             callback.on_test_batch_begin(batch, logs=logs)
 
-    def on_test_batch_end(self, batch, logs=None):
+    def on_test_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         logs = _pythonify(logs)
         for callback in self.callbacks:
             callback.on_test_batch_end(batch, logs=logs)
 
-    def on_predict_batch_begin(self, batch, logs=None):
+    def on_predict_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         logs = _dict(logs)
         for callback in self.callbacks:
             callback.on_predict_batch_begin(batch, logs=logs)
 
-    def on_predict_batch_end(self, batch, logs=None):
+    def on_predict_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         # Predictions stay arrays: they are outputs, not numbers to display.
         logs = _dict(logs)
         for callback in self.callbacks:
             callback.on_predict_batch_end(batch, logs=logs)
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         logs = _dict(logs)
         for callback in self.callbacks:
             callback.on_train_begin(logs)
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         logs = _dict(logs)
         for callback in self.callbacks:
             callback.on_train_end(logs)
 
-    def on_test_begin(self, logs=None):
+    def on_test_begin(self, logs: dict[str, Any] | None = None) -> None:
         logs = _dict(logs)
         for callback in self.callbacks:
             callback.on_test_begin(logs)
 
-    def on_test_end(self, logs=None):
+    def on_test_end(self, logs: dict[str, Any] | None = None) -> None:
         logs = _dict(logs)
         for callback in self.callbacks:
             callback.on_test_end(logs)
 
-    def on_predict_begin(self, logs=None):
+    def on_predict_begin(self, logs: dict[str, Any] | None = None) -> None:
         logs = _dict(logs)
         for callback in self.callbacks:
             callback.on_predict_begin(logs)
 
-    def on_predict_end(self, logs=None):
+    def on_predict_end(self, logs: dict[str, Any] | None = None) -> None:
         logs = _dict(logs)
         for callback in self.callbacks:
             callback.on_predict_end(logs)

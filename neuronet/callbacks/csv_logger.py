@@ -1,7 +1,10 @@
 """CSVLogger: write each epoch's logs as a row of a CSV file."""
 
+from __future__ import annotations
+
 import csv
 import os
+from typing import IO, Any
 
 import numpy as np
 
@@ -26,18 +29,24 @@ class CSVLogger(Callback):
     >>> csv_logger = CSVLogger("training.log")
     """
 
-    def __init__(self, filename, separator=",", append=False, **kwargs):
+    def __init__(
+        self,
+        filename: str | os.PathLike[str],
+        separator: str = ",",
+        append: bool = False,
+        **kwargs: Any,
+    ):
         super().__init__()
         check_callback_kwargs(self, kwargs)
         self.filename = os.fspath(filename)
         self.sep = separator
         self.append = append
-        self.keys = None
-        self.writer = None
-        self.csv_file = None
+        self.keys: list[str] | None = None
+        self.writer: csv.DictWriter[str] | None = None
+        self.csv_file: IO[str] | None = None
         self.append_header = True
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self.append_header = True
         if self.append and os.path.exists(self.filename):
             with open(self.filename, newline="") as existing:
@@ -48,8 +57,11 @@ class CSVLogger(Callback):
         self.keys = None
         self.writer = None
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         logs = logs or {}
+        csv_file = self.csv_file
+        if csv_file is None:
+            raise RuntimeError("CSVLogger: on_train_begin, which opens the file, was not called.")
         if self.keys is None:
             self.keys = sorted(logs)
             # Validation may not run every epoch: reserve its columns from the start.
@@ -59,7 +71,7 @@ class CSVLogger(Callback):
         if self.writer is None:
             dialect = type("CSVLoggerDialect", (csv.excel,), {"delimiter": self.sep})
             self.writer = csv.DictWriter(
-                self.csv_file,
+                csv_file,
                 fieldnames=["epoch", *self.keys],
                 dialect=dialect,
                 extrasaction="ignore",
@@ -69,9 +81,9 @@ class CSVLogger(Callback):
         row = {"epoch": epoch}
         row.update((key, _cell(logs.get(key, "NA"))) for key in self.keys)
         self.writer.writerow(row)
-        self.csv_file.flush()
+        csv_file.flush()
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         if self.csv_file is not None and not self.csv_file.closed:
             self.csv_file.close()
         self.writer = None

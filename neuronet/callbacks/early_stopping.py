@@ -1,8 +1,14 @@
 """EarlyStopping: stop training when a monitored quantity has stopped improving."""
 
+from __future__ import annotations
+
 import warnings
+from typing import TYPE_CHECKING, Any
 
 from neuronet.callbacks.callback import Callback, check_callback_kwargs, resolve_mode
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class EarlyStopping(Callback):
@@ -43,15 +49,15 @@ class EarlyStopping(Callback):
 
     def __init__(
         self,
-        monitor="val_loss",
-        min_delta=0,
-        patience=0,
-        verbose=0,
-        mode="auto",
-        baseline=None,
-        restore_best_weights=False,
-        start_from_epoch=0,
-        **kwargs,
+        monitor: str = "val_loss",
+        min_delta: float = 0,
+        patience: int = 0,
+        verbose: int = 0,
+        mode: str = "auto",
+        baseline: float | None = None,
+        restore_best_weights: bool = False,
+        start_from_epoch: int = 0,
+        **kwargs: Any,
     ):
         super().__init__()
         check_callback_kwargs(self, kwargs)
@@ -66,11 +72,11 @@ class EarlyStopping(Callback):
         self.start_from_epoch = start_from_epoch
         self.wait = 0
         self.stopped_epoch = 0
-        self.best = None
+        self.best: float | None = None
         self.best_epoch = 0
-        self.best_weights = None
+        self.best_weights: list[np.ndarray] | None = None
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         # Reset, so that one instance can serve several fit calls.
         self.wait = 0
         self.stopped_epoch = 0
@@ -78,7 +84,7 @@ class EarlyStopping(Callback):
         self.best_epoch = 0
         self.best_weights = None
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         current = self.get_monitor_value(logs)
         if current is None or epoch < self.start_from_epoch:
             return
@@ -102,7 +108,7 @@ class EarlyStopping(Callback):
             self.stopped_epoch = epoch
             self.model.stop_training = True
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         if self.stopped_epoch > 0 and self.verbose > 0:
             print(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
@@ -113,7 +119,7 @@ class EarlyStopping(Callback):
                 )
             self.model.set_weights(self.best_weights)
 
-    def get_monitor_value(self, logs):
+    def get_monitor_value(self, logs: dict[str, Any] | None) -> float | None:
         """The monitored value in ``logs``, or None (with a warning) when it is missing."""
         logs = logs or {}
         value = logs.get(self.monitor)

@@ -1,5 +1,9 @@
 """History: the per-epoch record that ``fit`` returns."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from neuronet.callbacks.callback import Callback
 
 
@@ -28,10 +32,10 @@ class History(Callback):
         self.history = {}
         self.epoch = []
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self.epoch = []
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self.epoch.append(epoch)
         for name, value in (logs or {}).items():
             self.history.setdefault(name, []).append(value)

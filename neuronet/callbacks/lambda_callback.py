@@ -1,7 +1,14 @@
 """LambdaCallback: a callback made of plain functions, for one-off hooks."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from neuronet.callbacks.callback import Callback
 from neuronet.errors import check_kwargs
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 # Every hook a LambdaCallback can take, by keyword (Keras 3 accepts any Callback hook).
 _HOOKS = (
@@ -46,13 +53,13 @@ class LambdaCallback(Callback):
 
     def __init__(
         self,
-        on_epoch_begin=None,
-        on_epoch_end=None,
-        on_train_begin=None,
-        on_train_end=None,
-        on_train_batch_begin=None,
-        on_train_batch_end=None,
-        **kwargs,
+        on_epoch_begin: Callable[..., object] | None = None,
+        on_epoch_end: Callable[..., object] | None = None,
+        on_train_begin: Callable[..., object] | None = None,
+        on_train_end: Callable[..., object] | None = None,
+        on_train_batch_begin: Callable[..., object] | None = None,
+        on_train_batch_end: Callable[..., object] | None = None,
+        **kwargs: Any,
     ):
         super().__init__()
         check_kwargs("LambdaCallback", kwargs, _HOOKS)

@@ -1,10 +1,16 @@
 """LearningRateScheduler: set the optimizer's learning rate from a function of the epoch."""
 
+from __future__ import annotations
+
 import inspect
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from neuronet.callbacks.callback import Callback, check_callback_kwargs
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 class LearningRateScheduler(Callback):
@@ -27,7 +33,7 @@ class LearningRateScheduler(Callback):
     >>> callback = LearningRateScheduler(halve_after_ten)
     """
 
-    def __init__(self, schedule, verbose=0, **kwargs):
+    def __init__(self, schedule: Callable[..., float], verbose: int = 0, **kwargs: Any):
         super().__init__()
         check_callback_kwargs(self, kwargs)
         if not callable(schedule):
@@ -36,8 +42,8 @@ class LearningRateScheduler(Callback):
         self.verbose = verbose
         self._takes_lr = _accepts_two_arguments(schedule)
 
-    def on_epoch_begin(self, epoch, logs=None):
-        optimizer = getattr(self.model, "optimizer", None)
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        optimizer: Any = getattr(self.model, "optimizer", None)  # None fails the hasattr below
         if not hasattr(optimizer, "learning_rate"):
             raise ValueError('Optimizer must have a "learning_rate" attribute.')
         if self._takes_lr:
@@ -55,7 +61,7 @@ class LearningRateScheduler(Callback):
                 f"{float(learning_rate)}."
             )
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         if logs is not None:
             logs["learning_rate"] = float(self.model.optimizer.learning_rate)
 

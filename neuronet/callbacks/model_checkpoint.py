@@ -1,7 +1,10 @@
 """ModelCheckpoint: save the model or its weights during training."""
 
+from __future__ import annotations
+
 import os
 import warnings
+from typing import Any, Literal
 
 from neuronet.callbacks.callback import Callback, check_callback_kwargs, resolve_mode
 
@@ -43,15 +46,15 @@ class ModelCheckpoint(Callback):
 
     def __init__(
         self,
-        filepath,
-        monitor="val_loss",
-        verbose=0,
-        save_best_only=False,
-        save_weights_only=False,
-        mode="auto",
-        save_freq="epoch",
-        initial_value_threshold=None,
-        **kwargs,
+        filepath: str | os.PathLike[str],
+        monitor: str = "val_loss",
+        verbose: int = 0,
+        save_best_only: bool = False,
+        save_weights_only: bool = False,
+        mode: str = "auto",
+        save_freq: Literal["epoch"] | int = "epoch",
+        initial_value_threshold: float | None = None,
+        **kwargs: Any,
     ):
         super().__init__()
         check_callback_kwargs(self, kwargs)
@@ -85,10 +88,10 @@ class ModelCheckpoint(Callback):
                 f"{' or '.join(suffixes)}. Received: filepath={self.filepath}"
             )
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._current_epoch = epoch
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         if self.save_freq == "epoch":
             return
         self._batches_since_save += 1
@@ -96,7 +99,7 @@ class ModelCheckpoint(Callback):
             self._batches_since_save = 0
             self._save(self._current_epoch, batch, logs)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         if self.save_freq == "epoch":
             self._save(epoch, None, logs)
 

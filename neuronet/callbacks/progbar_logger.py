@@ -1,9 +1,15 @@
 """ProgbarLogger: prints ``Epoch k/n`` and each epoch's progress bar during ``fit``."""
 
+from __future__ import annotations
+
 import sys
+from typing import TYPE_CHECKING, Any, TextIO
 
 from neuronet.callbacks.callback import Callback, check_callback_kwargs
 from neuronet.utils.progbar import Progbar
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 # Batch-log entries that describe the batch rather than measure the model.
 _NOT_SHOWN = ("size", "batch")
@@ -32,7 +38,14 @@ class ProgbarLogger(Callback):
     come from ``params``.
     """
 
-    def __init__(self, count_mode="samples", *, stream=None, clock=None, **kwargs):
+    def __init__(
+        self,
+        count_mode: str = "samples",
+        *,
+        stream: TextIO | None = None,
+        clock: Callable[[], float] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__()
         check_callback_kwargs(self, kwargs)
         if count_mode not in ("samples", "steps"):
@@ -50,7 +63,7 @@ class ProgbarLogger(Callback):
         self._count_samples = count_mode == "samples"
         self._in_fit = False
 
-    def set_params(self, params):
+    def set_params(self, params: dict[str, Any]) -> None:
         super().set_params(params)
         verbose = params.get("verbose", 1)
         self.verbose = 1 if verbose == "auto" else int(verbose)
@@ -59,44 +72,44 @@ class ProgbarLogger(Callback):
         self._count_samples = self.count_mode == "samples" and samples is not None
         self.target = samples if self._count_samples else params.get("steps")
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         # Validation batches inside fit must not draw a bar of their own.
         self._in_fit = True
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         self._in_fit = False
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         if self.verbose:
             print(f"Epoch {epoch + 1}/{self.epochs}", file=self._stream(), flush=True)
         self._start_progbar()
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         self._advance(batch, logs, show_values=True)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._finish(logs)
 
-    def on_test_begin(self, logs=None):
+    def on_test_begin(self, logs: dict[str, Any] | None = None) -> None:
         if not self._in_fit:
             self._start_progbar()
 
-    def on_test_batch_end(self, batch, logs=None):
+    def on_test_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         if not self._in_fit:
             self._advance(batch, logs, show_values=True)
 
-    def on_test_end(self, logs=None):
+    def on_test_end(self, logs: dict[str, Any] | None = None) -> None:
         if not self._in_fit:
             self._finish(logs)
 
-    def on_predict_begin(self, logs=None):
+    def on_predict_begin(self, logs: dict[str, Any] | None = None) -> None:
         self._start_progbar()
 
-    def on_predict_batch_end(self, batch, logs=None):
+    def on_predict_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         # The logs of predict hold the outputs: nothing to display.
         self._advance(batch, logs, show_values=False)
 
-    def on_predict_end(self, logs=None):
+    def on_predict_end(self, logs: dict[str, Any] | None = None) -> None:
         self._finish(None)
 
     def _stream(self):

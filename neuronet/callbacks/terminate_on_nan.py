@@ -1,6 +1,9 @@
 """TerminateOnNaN: stop training as soon as the loss becomes NaN or infinite."""
 
+from __future__ import annotations
+
 import math
+from typing import Any
 
 from neuronet.callbacks.callback import Callback, check_callback_kwargs
 
@@ -16,12 +19,12 @@ class TerminateOnNaN(Callback):
     >>> callback = TerminateOnNaN()
     """
 
-    def __init__(self, raise_error=False, **kwargs):
+    def __init__(self, raise_error: bool = False, **kwargs: Any):
         super().__init__()
         check_callback_kwargs(self, kwargs)
         self.raise_error = raise_error
 
-    def on_batch_end(self, batch, logs=None):
+    def on_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         loss = (logs or {}).get("loss")
         if loss is None or math.isfinite(float(loss)):
             return

@@ -11,7 +11,10 @@ Ten classes of Zalando article images, 28x28 grayscale, MNIST's sizes and layout
 | 4     | Coat        | 9     | Ankle boot |
 """
 
+from __future__ import annotations
+
 import os
+from typing import TYPE_CHECKING
 
 from neuronet.datasets import download
 from neuronet.datasets.idx import read_idx_gz
@@ -47,8 +50,11 @@ CLASS_NAMES = (
     "Ankle boot",
 )
 
+if TYPE_CHECKING:
+    import numpy as np
 
-def load_data():
+
+def load_data() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Load Fashion-MNIST: 60,000 training and 10,000 test images of 10 kinds of clothing.
 
     The four files (30 MB) are downloaded on first use from ``download.base_url()``, each

@@ -1,5 +1,7 @@
 """MNIST handwritten digits: ``load_data()`` as ``keras.datasets.mnist.load_data()``."""
 
+from __future__ import annotations
+
 import os
 import zipfile
 
@@ -14,7 +16,9 @@ FILE_HASH = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 IMAGE_SHAPE = (28, 28)
 
 
-def load_data(path: str | os.PathLike = FILE_NAME):
+def load_data(
+    path: str | os.PathLike[str] = FILE_NAME,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Load MNIST: 60,000 training and 10,000 test images of the digits 0 to 9.
 
     The file (11 MB) is downloaded on first use from ``download.base_url()``, its SHA-256
@@ -45,7 +49,9 @@ def load_data(path: str | os.PathLike = FILE_NAME):
     return read_npz(path)
 
 
-def read_npz(path: str | os.PathLike):
+def read_npz(
+    path: str | os.PathLike[str],
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Read and check a file laid out as Keras's ``mnist.npz``.
 
     Args:

@@ -1,5 +1,9 @@
 """Layers, one per module, and the closed registry that configs are rebuilt from."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from neuronet.layers.activation import Activation
 from neuronet.layers.dense import Dense
 from neuronet.layers.dropout import Dropout
@@ -14,12 +18,12 @@ for _cls in (Activation, Dense, Dropout, Flatten, InputLayer, Reshape):
     LAYERS.add(_cls, _cls.__name__)
 
 
-def serialize(layer):
+def serialize(layer: Layer) -> dict[str, Any]:
     """Keras 3's ``{"module", "class_name", "config", "registered_name"}`` for a layer."""
     return LAYERS.serialize(layer)
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(config: str | dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Any:
     """Rebuild a layer from its serialized config; only registered (or custom) classes."""
     return LAYERS.deserialize(config, custom_objects)
 

@@ -1,9 +1,20 @@
 """Dense: the fully connected layer, ``activation(inputs @ kernel + bias)``."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from neuronet import activations, backend, initializers, regularizers
 from neuronet.backend import xp
 from neuronet.errors import ShapeError
 from neuronet.layers.layer import Layer, format_shape, positive_int
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from neuronet.backend import Array
+    from neuronet.layers.layer import Shape
+    from neuronet.variables import Variable
 
 
 class Dense(Layer):
@@ -34,17 +45,17 @@ class Dense(Layer):
 
     def __init__(
         self,
-        units,
-        activation=None,
-        use_bias=True,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        bias_regularizer=None,
-        activity_regularizer=None,
-        kernel_constraint=None,
-        bias_constraint=None,
-        **kwargs,
+        units: int,
+        activation: str | Callable[..., Array] | None = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: None = None,
+        bias_constraint: None = None,
+        **kwargs: Any,
     ):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.units = positive_int(units, f"Dense '{self.name}' units")
@@ -63,10 +74,12 @@ class Dense(Layer):
         self._linear = self.activation is activations.linear
         # The activation written over z where it can be (z is this layer's own array).
         self._in_place = activations.in_place(self.activation)
-        self.kernel = None
-        self.bias = None
+        # None until build(), which every reader of them (forward, backward) runs after; the
+        # bias stays None without use_bias and is then never read.
+        self.kernel: Variable = None  # type: ignore[assignment]
+        self.bias: Variable = None  # type: ignore[assignment]
 
-    def build(self, input_shape):
+    def build(self, input_shape: Sequence[int | None]) -> None:
         if len(input_shape) < 2 or input_shape[-1] is None:
             raise ShapeError(
                 f"Dense layer '{self.name}' needs inputs with a known last axis (features), "
@@ -82,14 +95,14 @@ class Dense(Layer):
             )
         self._set_built(input_shape)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: Sequence[int | None]) -> Shape:
         return tuple(input_shape[:-1]) + (self.units,)
 
-    def weight_shapes(self, input_shape):
+    def weight_shapes(self, input_shape: Sequence[int | None]) -> list[tuple[int | None, ...]]:
         kernel = (input_shape[-1], self.units)
         return [kernel, (self.units,)] if self.use_bias else [kernel]
 
-    def check_input_shape(self, input_shape):
+    def check_input_shape(self, input_shape: Sequence[int | None]) -> None:
         if not self.built:
             return
         input_dim = self.kernel.shape[0]
@@ -100,7 +113,7 @@ class Dense(Layer):
                 f"{input_shape[-1] if len(input_shape) else 'a scalar'}.",
             )
 
-    def forward(self, inputs, training=False):
+    def forward(self, inputs: Array, training: bool = False) -> Array:
         # dot is matmul for 2-D inputs, with less overhead per call for small ones
         z = xp.dot(inputs, self.kernel.value) if inputs.ndim == 2 else inputs @ self.kernel.value
         if self.use_bias:
@@ -114,14 +127,14 @@ class Dense(Layer):
         self._cache = (inputs, z, outputs)
         return outputs
 
-    def backward(self, grad_output):
+    def backward(self, grad_output: Array) -> Array:
         # z: the pre-activations, or the outputs for an activation applied in place
         inputs, z, outputs = self._cache
         if self._linear:
             return self.backward_logits(grad_output)
         return self.backward_logits(self._activation_grad(z, outputs, grad_output))
 
-    def backward_logits(self, grad_z):
+    def backward_logits(self, grad_z: Array) -> Array:
         """Backward from dL/dz (the gradient before the activation) to dL/dinputs.
 
         The model calls this directly when the loss gives dL/dz in closed form (sigmoid or
@@ -143,7 +156,7 @@ class Dense(Layer):
             return xp.dot(grad_z, self.kernel.value.T)
         return grad_z @ self.kernel.value.T
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.update(
             {

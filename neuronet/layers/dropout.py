@@ -1,7 +1,16 @@
 """Dropout: during training, zero a random fraction of inputs and rescale the rest."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from neuronet import backend
 from neuronet.layers.layer import Layer
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from neuronet.backend import Array
 
 
 class Dropout(Layer):
@@ -22,7 +31,13 @@ class Dropout(Layer):
     At inference y = x: the scaling during training keeps the expected output the same.
     """
 
-    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+    def __init__(
+        self,
+        rate: float,
+        noise_shape: Sequence[int | None] | None = None,
+        seed: int | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(**kwargs)
         if isinstance(rate, bool) or not 0 <= float(rate) < 1:
             raise ValueError(
@@ -33,7 +48,7 @@ class Dropout(Layer):
         self.seed = seed
         self._generator = None if seed is None else backend.make_generator(seed)
 
-    def forward(self, inputs, training=False):
+    def forward(self, inputs: Array, training: bool = False) -> Array:
         if not training or self.rate == 0:
             self._cache = None
             return inputs
@@ -41,7 +56,7 @@ class Dropout(Layer):
         self._cache = mask
         return inputs * mask
 
-    def backward(self, grad_output):
+    def backward(self, grad_output: Array) -> Array:
         mask = self._cache
         return grad_output if mask is None else grad_output * mask
 
@@ -55,7 +70,7 @@ class Dropout(Layer):
         keep *= 1.0 / (1.0 - self.rate)
         return backend.xp.asarray(keep)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.update({"rate": self.rate, "seed": self.seed, "noise_shape": self.noise_shape})
         return config

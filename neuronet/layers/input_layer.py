@@ -1,6 +1,18 @@
 """InputLayer and Input: declare the shape of a model's input."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from neuronet.layers.layer import Layer, _declared_input_shape
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import numpy as np
+
+    from neuronet.backend import Array
+    from neuronet.layers.layer import Shape
 
 
 class InputLayer(Layer):
@@ -16,14 +28,14 @@ class InputLayer(Layer):
 
     def __init__(
         self,
-        shape=None,
-        batch_size=None,
-        dtype=None,
-        batch_shape=None,
-        name=None,
-        input_shape=None,
-        batch_input_shape=None,
-        **kwargs,
+        shape: Sequence[int | None] | None = None,
+        batch_size: int | None = None,
+        dtype: str | np.dtype[Any] | dict[str, Any] | None = None,
+        batch_shape: Sequence[int | None] | None = None,
+        name: str | None = None,
+        input_shape: Sequence[int | None] | None = None,
+        batch_input_shape: Sequence[int | None] | None = None,
+        **kwargs: Any,
     ):
         super().__init__(name=name, dtype=dtype, **kwargs)
         if shape is not None and input_shape is not None:
@@ -43,16 +55,16 @@ class InputLayer(Layer):
         self._set_built(declared)
 
     @property
-    def batch_shape(self):
+    def batch_shape(self) -> Shape:
         return self._batch_input_shape
 
-    def forward(self, inputs, training=False):
+    def forward(self, inputs: Array, training: bool = False) -> Array:
         return inputs
 
-    def backward(self, grad_output):
+    def backward(self, grad_output: Array) -> Array:
         return grad_output
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             "batch_shape": list(self._batch_input_shape),
             "dtype": self.dtype,
@@ -72,17 +84,24 @@ class KerasTensor:
         name: the name of the InputLayer that made it.
     """
 
-    def __init__(self, input_layer):
+    def __init__(self, input_layer: InputLayer):
         self._input_layer = input_layer
         self.shape = input_layer.batch_shape
         self.dtype = input_layer.dtype
         self.name = input_layer.name
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
 
 
-def Input(shape=None, batch_size=None, dtype=None, batch_shape=None, name=None, **kwargs):  # noqa: N802
+def Input(  # noqa: N802
+    shape: Sequence[int | None] | None = None,
+    batch_size: int | None = None,
+    dtype: str | np.dtype[Any] | dict[str, Any] | None = None,
+    batch_shape: Sequence[int | None] | None = None,
+    name: str | None = None,
+    **kwargs: Any,
+) -> KerasTensor:
     """Declare a model input, as ``keras.Input``: ``Sequential([Input((2,)), Dense(1)])``.
 
     Returns:

@@ -11,12 +11,17 @@ Subclasses implement:
 - ``compute_output_shape(input_shape)`` and ``get_config()``.
 """
 
+from __future__ import annotations
+
 import inspect
 import numbers
 import re
+from typing import TYPE_CHECKING, Any, Self
+
+import numpy.typing as npt
 
 from neuronet import backend
-from neuronet.backend import xp
+from neuronet.backend import Array, xp
 from neuronet.errors import ShapeError, check_kwargs
 from neuronet.variables import Variable
 
@@ -33,6 +38,9 @@ KERAS_ONLY_DEFAULTS = {
     "input_tensor": None,
 }
 
+# A shape with the batch axis first; None where a size is not known yet.
+Shape = tuple[int | None, ...]
+
 _BASE_ARGUMENTS = (
     "name",
     "trainable",
@@ -45,8 +53,13 @@ _BASE_ARGUMENTS = (
     "batch_size",
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
-def snake_case(name):
+    import numpy as np
+
+
+def snake_case(name: str) -> str:
     """``'InputLayer'`` -> ``'input_layer'``: Keras's automatic layer name prefix."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
@@ -54,7 +67,7 @@ def snake_case(name):
 _MIXED_POLICIES = ("mixed_float16", "mixed_bfloat16")
 
 
-def dtype_name(dtype):
+def dtype_name(dtype: object) -> str | None:
     """The dtype's name from a string, a NumPy dtype or a Keras 3 DTypePolicy config dict."""
     if dtype is None:
         return None
@@ -70,7 +83,7 @@ def dtype_name(dtype):
     return name
 
 
-def format_shape(shape):
+def format_shape(shape: Sequence[int | None]) -> str:
     """``(None, 10)`` the way Keras prints shapes."""
     inner = ", ".join("None" if d is None else str(d) for d in shape)
     return f"({inner},)" if len(shape) == 1 else f"({inner})"
@@ -92,16 +105,16 @@ class Layer:
     def __init__(
         self,
         *,
-        name=None,
-        trainable=True,
-        dtype=None,
-        activity_regularizer=None,
-        input_shape=None,
-        input_dim=None,
-        batch_input_shape=None,
-        batch_shape=None,
-        batch_size=None,
-        **kwargs,
+        name: str | None = None,
+        trainable: bool = True,
+        dtype: str | np.dtype[Any] | dict[str, Any] | None = None,
+        activity_regularizer: Any = None,
+        input_shape: int | Sequence[int | None] | None = None,
+        input_dim: int | None = None,
+        batch_input_shape: Sequence[int | None] | None = None,
+        batch_shape: Sequence[int | None] | None = None,
+        batch_size: int | None = None,
+        **kwargs: Any,
     ):
         allowed = set(_BASE_ARGUMENTS) | self._init_arguments()
         for key in list(kwargs):
@@ -119,13 +132,13 @@ class Layer:
         self._batch_input_shape = _declared_input_shape(
             input_shape, input_dim, batch_input_shape, batch_shape, batch_size
         )
-        self._weights = []
-        self._cache = None
+        self._weights: list[Variable] = []
+        self._cache: Any = None  # what forward keeps for backward
         # A model sets this to False on its first layer: nothing needs dL/d(model input).
         self.input_grad_needed = True
         self.built = False
-        self.input_shape = None
-        self.output_shape = None
+        self.input_shape: Shape | None = None  # set by build()
+        self.output_shape: Shape | None = None
 
     @classmethod
     def _init_arguments(cls):
@@ -139,7 +152,14 @@ class Layer:
         return names
 
     # --- weights ------------------------------------------------------------------------------
-    def add_weight(self, name, shape, initializer="zeros", regularizer=None, trainable=True):
+    def add_weight(
+        self,
+        name: str,
+        shape: Sequence[int],
+        initializer: Any = "zeros",
+        regularizer: Any = None,
+        trainable: bool = True,
+    ) -> Variable:
         """Create a weight of ``shape``, initialised by ``initializer``, owned by this layer."""
         from neuronet import initializers
 
@@ -160,37 +180,37 @@ class Layer:
         return variable
 
     @property
-    def trainable(self):
+    def trainable(self) -> bool:
         return self._trainable
 
     @trainable.setter
-    def trainable(self, value):
+    def trainable(self, value: bool) -> None:
         self._trainable = bool(value)
         for variable in self._weights:
             variable.trainable = self._trainable and variable._declared_trainable
 
     @property
-    def weights(self):
+    def weights(self) -> list[Variable]:
         """All weights, trainable first, in creation order (Keras's order)."""
         return self.trainable_weights + self.non_trainable_weights
 
     @property
-    def trainable_weights(self):
+    def trainable_weights(self) -> list[Variable]:
         return [w for w in self._weights if w.trainable]
 
     @property
-    def non_trainable_weights(self):
+    def non_trainable_weights(self) -> list[Variable]:
         return [w for w in self._weights if not w.trainable]
 
     @property
-    def variables(self):
+    def variables(self) -> list[Variable]:
         return list(self._weights)
 
-    def get_weights(self):
+    def get_weights(self) -> list[np.ndarray]:
         """The weights as a list of NumPy arrays, in ``weights`` order."""
         return [w.numpy() for w in self.weights]
 
-    def set_weights(self, weights):
+    def set_weights(self, weights: Iterable[npt.ArrayLike]) -> None:
         """Set the weights from a list of arrays in ``weights`` order; shapes must match."""
         weights = list(weights)
         own = self.weights
@@ -211,7 +231,7 @@ class Layer:
         for variable, value in zip(own, weights):
             variable.assign(xp.asarray(value, dtype=variable.value.dtype))
 
-    def count_params(self):
+    def count_params(self) -> int:
         if not self.built:
             raise ValueError(
                 f"You tried to call count_params on layer '{self.name}', but the layer isn't "
@@ -220,7 +240,7 @@ class Layer:
         return int(sum(w.size for w in self._weights))
 
     # --- building and calling -----------------------------------------------------------------
-    def build(self, input_shape):
+    def build(self, input_shape: Sequence[int | None]) -> None:
         """Create the weights for inputs of ``input_shape`` (batch axis first, may be None)."""
         self._set_built(input_shape)
 
@@ -229,35 +249,37 @@ class Layer:
         self.output_shape = tuple(self.compute_output_shape(self.input_shape))
         self.built = True
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: Sequence[int | None]) -> Shape:
         return tuple(input_shape)
 
-    def weight_shapes(self, input_shape):
+    def weight_shapes(self, input_shape: Sequence[int | None]) -> list[tuple[int | None, ...]]:
         """The shapes of the weights ``build(input_shape)`` would create, without creating
         them (so a loader can refuse an absurd model before allocating anything)."""
         return []
 
-    def check_input_shape(self, input_shape):
+    def check_input_shape(self, input_shape: Sequence[int | None]) -> None:
         """Raise ShapeError when inputs of ``input_shape`` cannot go through this layer."""
-        if not self.built:
-            return
         expected = self.input_shape
+        if not self.built or expected is None:  # a built layer always has its input shape
+            return
         received = tuple(input_shape)
         if len(received) != len(expected) or any(
             e is not None and r is not None and e != r for e, r in zip(expected[1:], received[1:])
         ):
             raise self.incompatible_input(received)
 
-    def incompatible_input(self, received, fix=None):
+    def incompatible_input(
+        self, received: Sequence[int | None], fix: str | None = None
+    ) -> ShapeError:
         """The ShapeError for inputs of shape ``received`` (with an optional remedy)."""
-        expected = self.input_shape
+        expected = self.input_shape if self.input_shape is not None else ()
         return ShapeError(
             f"Input of layer '{self.name}' ({type(self).__name__}) is incompatible with the "
             f"layer: expected shape {format_shape(expected)}, but received input with shape "
             f"{format_shape(received)}." + (f" {fix}" if fix else "")
         )
 
-    def __call__(self, inputs, training=False):
+    def __call__(self, inputs: Array, training: bool = False) -> Array:
         """Run the layer on an array: build it on first use, check the shape, ``forward``."""
         if type(inputs).__name__ == "KerasTensor":
             raise TypeError(
@@ -271,14 +293,14 @@ class Layer:
         self.check_input_shape(inputs.shape)
         return self.forward(inputs, training=training)
 
-    def forward(self, inputs, training=False):
+    def forward(self, inputs: Array, training: bool = False) -> Array:
         raise NotImplementedError(f"{type(self).__name__} does not implement forward().")
 
-    def backward(self, grad_output):
+    def backward(self, grad_output: Array) -> Array:
         raise NotImplementedError(f"{type(self).__name__} does not implement backward().")
 
     # --- configuration ------------------------------------------------------------------------
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         """Keras 3's description of the layer (name, trainable, dtype policy, arguments)."""
         config = {
             "name": self.name,
@@ -297,11 +319,11 @@ class Layer:
         return config
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict[str, Any]) -> Self:
         """Create a layer from ``get_config()`` output (Keras 2 or Keras 3 forms)."""
         return cls(**dict(config))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
 
@@ -332,7 +354,7 @@ def _declared_input_shape(input_shape, input_dim, batch_input_shape, batch_shape
     return tuple(None if d is None else positive_int(d, "input dimension") for d in shape)
 
 
-def positive_int(value, what):
+def positive_int(value: Any, what: str) -> int:
     """``value`` as an int, or a ValueError when it is not a positive whole number."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
         raise ValueError(f"Expected {what} to be a positive integer, got {value!r}.")

@@ -1,9 +1,18 @@
 """Reshape: give each sample a new shape with the same number of elements."""
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING, Any, cast
 
 from neuronet.errors import ShapeError
 from neuronet.layers.layer import Layer, format_shape
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from neuronet.backend import Array
+    from neuronet.layers.layer import Shape
 
 
 class Reshape(Layer):
@@ -15,7 +24,7 @@ class Reshape(Layer):
     Backward: the gradient is reshaped back to the input's shape.
     """
 
-    def __init__(self, target_shape, **kwargs):
+    def __init__(self, target_shape: Sequence[int], **kwargs: Any):
         super().__init__(**kwargs)
         target_shape = tuple(int(d) for d in target_shape)
         if sum(d == -1 for d in target_shape) > 1 or any(d == 0 or d < -1 for d in target_shape):
@@ -25,18 +34,22 @@ class Reshape(Layer):
             )
         self.target_shape = target_shape
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: Sequence[int | None]) -> Shape:
         rest = input_shape[1:]
         if -1 not in self.target_shape:
-            if None not in rest and math.prod(rest) != math.prod(self.target_shape):
+            # cast: mypy cannot see that `None not in rest` leaves only ints in it
+            if None not in rest and math.prod(cast("Sequence[int]", rest)) != math.prod(
+                self.target_shape
+            ):
                 raise self._size_error(input_shape)
             return (input_shape[0],) + self.target_shape
         if None in rest:
             return (input_shape[0],) + tuple(None if d == -1 else d for d in self.target_shape)
         known = -math.prod(self.target_shape)
-        if math.prod(rest) % known:
+        size = math.prod(cast("Sequence[int]", rest))  # cast: no None, returned above
+        if size % known:
             raise self._size_error(input_shape)
-        inferred = math.prod(rest) // known
+        inferred = size // known
         return (input_shape[0],) + tuple(inferred if d == -1 else d for d in self.target_shape)
 
     def _size_error(self, input_shape):
@@ -46,17 +59,17 @@ class Reshape(Layer):
             "differs."
         )
 
-    def check_input_shape(self, input_shape):
+    def check_input_shape(self, input_shape: Sequence[int | None]) -> None:
         self.compute_output_shape(tuple(input_shape))
 
-    def forward(self, inputs, training=False):
+    def forward(self, inputs: Array, training: bool = False) -> Array:
         self._cache = inputs.shape
         return inputs.reshape((inputs.shape[0],) + self.target_shape)
 
-    def backward(self, grad_output):
+    def backward(self, grad_output: Array) -> Array:
         return grad_output.reshape(self._cache)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config["target_shape"] = list(self.target_shape)
         return config

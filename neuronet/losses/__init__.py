@@ -9,6 +9,10 @@
   ``compile`` uses: whatever the user passed, a ``Loss`` that can train.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from neuronet.losses.crossentropy import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
@@ -76,6 +80,11 @@ from neuronet.losses.regression import (
     mean_squared_logarithmic_error_grad,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from neuronet.backend import Array
+
 LOSSES.add(Loss)
 LOSSES.add(LossFunctionWrapper)
 
@@ -107,7 +116,7 @@ _CLASS_OF = {
 }
 
 
-def get(identifier):
+def get(identifier: Any) -> Any:
     """A loss function or ``Loss`` instance from an identifier, as ``keras.losses.get``.
 
     Args:
@@ -122,12 +131,12 @@ def get(identifier):
     return LOSSES.get(identifier)
 
 
-def serialize(loss):
+def serialize(loss: Loss | Callable[..., Array]) -> str | dict[str, Any]:
     """A loss function's name, or a ``Loss``'s ``{"module", "class_name", "config", ...}``."""
     return LOSSES.serialize(loss)
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(config: str | dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Any:
     """The loss described by ``config`` (a name or a dict, as Keras 2 or 3 writes it).
 
     Args:
@@ -137,7 +146,7 @@ def deserialize(config, custom_objects=None):
     return LOSSES.deserialize(config, custom_objects)
 
 
-def as_loss(identifier):
+def as_loss(identifier: Any) -> Loss:
     """A ``Loss`` instance with a working ``grad`` for whatever was passed to ``compile``.
 
     A built-in function, or its name, becomes the matching class whose ``name`` is what the

@@ -19,7 +19,12 @@ sigmoid/softmax output. It is exact where the clip is inactive and stays finite 
 where the probabilities saturate.
 """
 
+from __future__ import annotations
+
 import warnings
+from typing import TYPE_CHECKING, Any
+
+import numpy.typing as npt
 
 from neuronet import backend
 from neuronet.backend import xp
@@ -39,6 +44,11 @@ from neuronet.losses.targets import (
     check_one_hot_labels,
     check_sparse_labels,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from neuronet.backend import Array
 
 
 def _sigmoid(x):
@@ -67,7 +77,13 @@ def _smooth_binary(y_true, label_smoothing):
     return y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing if label_smoothing else y_true
 
 
-def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+def binary_crossentropy(
+    y_true: Array,
+    y_pred: Array,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> Array:
     """Binary crossentropy per sample, the mean over ``axis``.
 
     Args:
@@ -108,8 +124,13 @@ def _bce_wrt_logits(t, x):
 
 @_derivative_of(binary_crossentropy, "binary_crossentropy", "bce", "BCE")
 def binary_crossentropy_grad(
-    y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1, grad_values=None
-):
+    y_true: Array,
+    y_pred: Array,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+    grad_values: Array | None = None,
+) -> Array:
     elementwise = _bce_wrt_logits if from_logits else _bce_wrt_probabilities
     return reduced_vjp(
         y_true,
@@ -130,7 +151,13 @@ def _smooth_categorical(y_true, label_smoothing):
     return y_true * (1.0 - label_smoothing) + label_smoothing / y_true.shape[-1]
 
 
-def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+def categorical_crossentropy(
+    y_true: Array,
+    y_pred: Array,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> Array:
     """Categorical crossentropy per sample, the sum over the classes on ``axis``.
 
     Args:
@@ -183,8 +210,13 @@ def _cce_wrt_logits(t, x, axis):
 
 @_derivative_of(categorical_crossentropy)
 def categorical_crossentropy_grad(
-    y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1, grad_values=None
-):
+    y_true: Array,
+    y_pred: Array,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+    grad_values: Array | None = None,
+) -> Array:
     class_grad = _cce_wrt_logits if from_logits else _cce_wrt_probabilities
     return reduced_vjp(
         y_true,
@@ -229,7 +261,13 @@ def _one_hot(labels, classes, dtype):
     return (labels[..., None] == xp.arange(classes)).astype(dtype)
 
 
-def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
+def sparse_categorical_crossentropy(
+    y_true: Array,
+    y_pred: Array,
+    from_logits: bool = False,
+    ignore_class: int | None = None,
+    axis: int = -1,
+) -> Array:
     """Categorical crossentropy per sample with integer labels.
 
     Args:
@@ -284,8 +322,13 @@ def _sparse_vjp(y_true, y_pred, grad_values, ignore_class, axis, class_grad):
 
 @_derivative_of(sparse_categorical_crossentropy)
 def sparse_categorical_crossentropy_grad(
-    y_true, y_pred, from_logits=False, ignore_class=None, axis=-1, grad_values=None
-):
+    y_true: Array,
+    y_pred: Array,
+    from_logits: bool = False,
+    ignore_class: int | None = None,
+    axis: int = -1,
+    grad_values: Array | None = None,
+) -> Array:
     class_grad = _scce_wrt_logits if from_logits else _scce_wrt_probabilities
     return _sparse_vjp(y_true, y_pred, grad_values, ignore_class, axis, class_grad)
 
@@ -364,13 +407,13 @@ class BinaryCrossentropy(_FusedCrossentropy):
 
     def __init__(
         self,
-        from_logits=False,
-        label_smoothing=0.0,
-        axis=-1,
-        reduction="sum_over_batch_size",
-        name="binary_crossentropy",
-        dtype=None,
-        **kwargs,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = "binary_crossentropy",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
     ):
         reject_unknown(self, kwargs)
         super().__init__(
@@ -405,7 +448,9 @@ class BinaryCrossentropy(_FusedCrossentropy):
         grad *= backend.constant(scale / p.size, dtype)
         return loss, grad
 
-    def grad_wrt_logits(self, y_true, probabilities, sample_weight=None):
+    def grad_wrt_logits(
+        self, y_true: Array, probabilities: Array, sample_weight: npt.ArrayLike | None = None
+    ) -> Array:
         """d ``__call__`` / d logits, given ``probabilities = sigmoid(logits)``: ``p - t``."""
         y_true, p, grad_values = self._fused_grad_values(y_true, probabilities, sample_weight)
         smoothing = self.label_smoothing
@@ -413,7 +458,7 @@ class BinaryCrossentropy(_FusedCrossentropy):
             y_true, p, grad_values, lambda t, p: p - _smooth_binary(t, smoothing), self.axis
         )
 
-    def validate_targets(self, y_true, output_shape):
+    def validate_targets(self, y_true: Array, output_shape: Sequence[int | None]) -> None:
         check_binary_labels(self, y_true, output_shape)
 
 
@@ -436,13 +481,13 @@ class CategoricalCrossentropy(_FusedCrossentropy):
 
     def __init__(
         self,
-        from_logits=False,
-        label_smoothing=0.0,
-        axis=-1,
-        reduction="sum_over_batch_size",
-        name="categorical_crossentropy",
-        dtype=None,
-        **kwargs,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = "categorical_crossentropy",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
     ):
         reject_unknown(self, kwargs)
         super().__init__(
@@ -475,7 +520,9 @@ class CategoricalCrossentropy(_FusedCrossentropy):
         grad *= backend.constant(scale / p.shape[0], dtype)
         return loss, grad
 
-    def grad_wrt_logits(self, y_true, probabilities, sample_weight=None):
+    def grad_wrt_logits(
+        self, y_true: Array, probabilities: Array, sample_weight: npt.ArrayLike | None = None
+    ) -> Array:
         """d ``__call__`` / d logits given ``p = softmax(logits)``: ``p * sum(t) - t``."""
         y_true, p, grad_values = self._fused_grad_values(y_true, probabilities, sample_weight)
         smoothing, axis = self.label_smoothing, self.axis
@@ -486,7 +533,7 @@ class CategoricalCrossentropy(_FusedCrossentropy):
 
         return reduced_vjp(y_true, p, grad_values, fused, axis, mean=False)
 
-    def validate_targets(self, y_true, output_shape):
+    def validate_targets(self, y_true: Array, output_shape: Sequence[int | None]) -> None:
         check_one_hot_labels(self, y_true, output_shape)
 
 
@@ -509,12 +556,12 @@ class SparseCategoricalCrossentropy(_FusedCrossentropy):
 
     def __init__(
         self,
-        from_logits=False,
-        ignore_class=None,
-        reduction="sum_over_batch_size",
-        name="sparse_categorical_crossentropy",
-        dtype=None,
-        **kwargs,
+        from_logits: bool = False,
+        ignore_class: int | None = None,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = "sparse_categorical_crossentropy",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
     ):
         reject_unknown(self, kwargs)
         super().__init__(
@@ -529,10 +576,10 @@ class SparseCategoricalCrossentropy(_FusedCrossentropy):
         self.ignore_class = ignore_class
         self.fused_activation = None if from_logits else "softmax"
 
-    def values_shape(self, y_true, y_pred):
+    def values_shape(self, y_true: Array, y_pred: Array) -> tuple[int, ...]:
         return tuple(y_pred.shape[:-1])
 
-    def mask(self, y_true, y_pred):
+    def mask(self, y_true: Array, y_pred: Array) -> Array | None:
         if self.ignore_class is None:
             return None
         return _sparse_labels(y_true, y_pred, self.ignore_class, -1)[1]
@@ -554,12 +601,14 @@ class SparseCategoricalCrossentropy(_FusedCrossentropy):
         grad *= backend.constant(scale / p.shape[0], p.dtype)
         return loss, grad
 
-    def grad_wrt_logits(self, y_true, probabilities, sample_weight=None):
+    def grad_wrt_logits(
+        self, y_true: Array, probabilities: Array, sample_weight: npt.ArrayLike | None = None
+    ) -> Array:
         """d ``__call__`` / d logits given ``p = softmax(logits)``: ``p - one_hot(y)``."""
         y_true, p, grad_values = self._fused_grad_values(y_true, probabilities, sample_weight)
         return _sparse_vjp(y_true, p, grad_values, self.ignore_class, -1, lambda y, p: p - y)
 
-    def validate_targets(self, y_true, output_shape):
+    def validate_targets(self, y_true: Array, output_shape: Sequence[int | None]) -> None:
         check_sparse_labels(self, y_true, output_shape, self.ignore_class)
 
 

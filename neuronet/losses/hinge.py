@@ -5,6 +5,12 @@ converted (``2 t - 1``), as Keras does. At the kink (margin exactly 1) the deriv
 TensorFlow's value: ``maximum(x, 0)`` passes the gradient where ``x >= 0``.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy.typing as npt
+
 from neuronet.backend import xp
 from neuronet.losses.loss import (
     LOSSES,
@@ -15,15 +21,18 @@ from neuronet.losses.loss import (
     reject_unknown,
 )
 
+if TYPE_CHECKING:
+    from neuronet.backend import Array
 
-def convert_binary_labels_to_hinge(y_true):
+
+def convert_binary_labels_to_hinge(y_true: Array) -> Array:
     """Labels that are all 0 or 1 become -1 or 1; any other labels are returned unchanged."""
     if xp.all((y_true == 0) | (y_true == 1)):
         return 2.0 * y_true - 1.0
     return y_true
 
 
-def hinge(y_true, y_pred):
+def hinge(y_true: Array, y_pred: Array) -> Array:
     """Hinge loss per sample.
 
     Formula:
@@ -38,7 +47,7 @@ def hinge(y_true, y_pred):
 
 
 @_derivative_of(hinge)
-def hinge_grad(y_true, y_pred, grad_values=None):
+def hinge_grad(y_true: Array, y_pred: Array, grad_values: Array | None = None) -> Array:
     def elementwise(t, p):
         t = convert_binary_labels_to_hinge(t)
         return -t * (1.0 - t * p >= 0.0)
@@ -46,7 +55,7 @@ def hinge_grad(y_true, y_pred, grad_values=None):
     return reduced_vjp(y_true, y_pred, grad_values, elementwise)
 
 
-def squared_hinge(y_true, y_pred):
+def squared_hinge(y_true: Array, y_pred: Array) -> Array:
     """Squared hinge loss per sample.
 
     Formula:
@@ -58,7 +67,7 @@ def squared_hinge(y_true, y_pred):
 
 
 @_derivative_of(squared_hinge)
-def squared_hinge_grad(y_true, y_pred, grad_values=None):
+def squared_hinge_grad(y_true: Array, y_pred: Array, grad_values: Array | None = None) -> Array:
     def elementwise(t, p):
         t = convert_binary_labels_to_hinge(t)
         return -2.0 * t * xp.maximum(1.0 - t * p, 0.0)
@@ -66,7 +75,7 @@ def squared_hinge_grad(y_true, y_pred, grad_values=None):
     return reduced_vjp(y_true, y_pred, grad_values, elementwise)
 
 
-def categorical_hinge(y_true, y_pred):
+def categorical_hinge(y_true: Array, y_pred: Array) -> Array:
     """Categorical hinge loss per sample, for one-hot labels.
 
     Formula:
@@ -81,7 +90,7 @@ def categorical_hinge(y_true, y_pred):
 
 
 @_derivative_of(categorical_hinge)
-def categorical_hinge_grad(y_true, y_pred, grad_values=None):
+def categorical_hinge_grad(y_true: Array, y_pred: Array, grad_values: Array | None = None) -> Array:
     def row_grad(t, p):
         others = (1.0 - t) * p
         neg = xp.max(others, axis=-1, keepdims=True)
@@ -101,7 +110,13 @@ class Hinge(BuiltinLoss):
         loss = reduce(mean(max(1 - y_true * y_pred, 0), axis=-1))
     """
 
-    def __init__(self, reduction="sum_over_batch_size", name="hinge", dtype=None, **kwargs):
+    def __init__(
+        self,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = "hinge",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(hinge, name=name, reduction=reduction, dtype=dtype)
 
@@ -113,7 +128,13 @@ class SquaredHinge(BuiltinLoss):
         loss = reduce(mean(max(1 - y_true * y_pred, 0)^2, axis=-1))
     """
 
-    def __init__(self, reduction="sum_over_batch_size", name="squared_hinge", dtype=None, **kwargs):
+    def __init__(
+        self,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = "squared_hinge",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(squared_hinge, name=name, reduction=reduction, dtype=dtype)
 
@@ -126,7 +147,11 @@ class CategoricalHinge(BuiltinLoss):
     """
 
     def __init__(
-        self, reduction="sum_over_batch_size", name="categorical_hinge", dtype=None, **kwargs
+        self,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = "categorical_hinge",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
     ):
         reject_unknown(self, kwargs)
         super().__init__(categorical_hinge, name=name, reduction=reduction, dtype=dtype)

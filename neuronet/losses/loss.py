@@ -17,10 +17,14 @@ A loss has two levels, as in Keras 3:
 fit the model's output (the rules live in ``targets.py``).
 """
 
+from __future__ import annotations
+
 import inspect
 import re
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
+import numpy.typing as npt
 
 from neuronet import backend
 from neuronet.backend import xp
@@ -28,12 +32,19 @@ from neuronet.errors import check_kwargs
 from neuronet.losses.targets import aligned_shapes, check_targets
 from neuronet.registry import Registry
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
+    from neuronet.backend import Array
+
 LOSSES = Registry("loss", "keras.losses")
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
 
-def register(fn, grad, *names):
+def register(
+    fn: Callable[..., Array], grad: Callable[..., Array], *names: str
+) -> Callable[..., Array]:
     """Add a loss function and its derivative under ``names`` (default: ``fn.__name__``).
 
     The first name is canonical (``serialize`` writes it); the others are aliases. After this,
@@ -49,7 +60,8 @@ def register(fn, grad, *names):
         ``fn``, with ``fn.grad`` set to ``grad``.
     """
     LOSSES.add_with_gradient(fn, grad, *names)
-    fn.grad = grad
+    # Functions take attributes; the Callable type does not declare this one.
+    fn.grad = grad  # type: ignore[attr-defined]
     return fn
 
 
@@ -63,7 +75,7 @@ def _derivative_of(fn, *names):
     return decorate
 
 
-def gradient(fn):
+def gradient(fn: Callable[..., Array]) -> Callable[..., Array] | None:
     """The derivative of a loss function: the registered one, else ``fn.grad``, else None."""
     grad = LOSSES.gradient_of(fn)
     if grad is None:
@@ -74,13 +86,15 @@ def gradient(fn):
 # --- shapes -----------------------------------------------------------------------------------
 
 
-def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
+def squeeze_or_expand_to_same_rank(
+    x1: Array, x2: Array, expand_rank_1: bool = True
+) -> tuple[Array, Array]:
     """Keras's rule for ranks that differ by one: squeeze or expand the trailing axis of 1."""
     s1, s2 = aligned_shapes(x1.shape, x2.shape, expand_rank_1)
     return x1.reshape(s1), x2.reshape(s2)
 
 
-def sum_to_shape(array, shape):
+def sum_to_shape(array: Array, shape: Sequence[int]) -> Array:
     """Sum ``array`` over the axes that broadcasting added to ``shape``: a broadcast's adjoint."""
     shape = tuple(shape)
     extra = array.ndim - len(shape)
@@ -92,7 +106,7 @@ def sum_to_shape(array, shape):
     return array.reshape(shape)
 
 
-def expand_to(grad_values, shape, axis):
+def expand_to(grad_values: Array | None, shape: Sequence[int], axis: int) -> Array:
     """Per-sample ``grad_values`` spread along the reduced ``axis`` of an array of ``shape``."""
     if grad_values is None:
         return 1.0
@@ -100,7 +114,14 @@ def expand_to(grad_values, shape, axis):
     return xp.expand_dims(grad_values, axis % len(shape)) if shape else grad_values
 
 
-def reduced_vjp(y_true, y_pred, grad_values, elementwise_grad, axis=-1, mean=True):
+def reduced_vjp(
+    y_true: Array,
+    y_pred: Array,
+    grad_values: Array | None,
+    elementwise_grad: Callable[[Array, Array], Array],
+    axis: int = -1,
+    mean: bool = True,
+) -> Array:
     """The VJP of a loss that is ``mean`` (or sum) over ``axis`` of ``elementwise(t, p)``.
 
     Args:
@@ -122,13 +143,13 @@ def reduced_vjp(y_true, y_pred, grad_values, elementwise_grad, axis=-1, mean=Tru
     return sum_to_shape(grad * scale, pred.shape).reshape(y_pred.shape)
 
 
-def to_float(y_pred):
+def to_float(y_pred: Array) -> Array:
     """``y_pred`` as an ``xp`` array; integer input becomes ``floatx()``, as in Keras."""
     y_pred = xp.asarray(y_pred)
     return y_pred if y_pred.dtype.kind == "f" else y_pred.astype(backend.floatx())
 
 
-def prepare(y_true, y_pred):
+def prepare(y_true: Array, y_pred: Array) -> tuple[Array, Array]:
     """The float ``y_pred``, ``y_true`` cast to its dtype, and both aligned in rank."""
     y_pred = to_float(y_pred)
     y_true = xp.asarray(y_true).astype(y_pred.dtype, copy=False)
@@ -138,7 +159,7 @@ def prepare(y_true, y_pred):
 # --- reduction --------------------------------------------------------------------------------
 
 
-def standardize_reduction(reduction):
+def standardize_reduction(reduction: str | None) -> str | None:
     """Check ``reduction`` against Keras 3's list and return it."""
     if reduction not in REDUCTIONS:
         raise ValueError(
@@ -183,7 +204,12 @@ def _divisor(reduction, weighted_shape, weights):
     return int(np.prod(weighted_shape))
 
 
-def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum_over_batch_size"):
+def reduce_weighted_values(
+    values: Array,
+    sample_weight: npt.ArrayLike | None = None,
+    mask: Array | None = None,
+    reduction: str | None = "sum_over_batch_size",
+) -> Array:
     """Weight the per-sample ``values`` and reduce them, as Keras 3's loss reduction.
 
     Formula:
@@ -206,8 +232,12 @@ def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum
 
 
 def reduce_weighted_values_grad(
-    values_shape, sample_weight=None, mask=None, reduction="sum_over_batch_size", dtype=None
-):
+    values_shape: Sequence[int],
+    sample_weight: npt.ArrayLike | None = None,
+    mask: Array | None = None,
+    reduction: str | None = "sum_over_batch_size",
+    dtype: npt.DTypeLike | dict[str, Any] | None = None,
+) -> Array:
     """d reduce_weighted_values / d values, with ``values_shape`` (of the sum for 'none')."""
     dtype = dtype or backend.floatx()
     shape, weights = _merge_weights(values_shape, sample_weight, mask, reduction, dtype)
@@ -233,7 +263,7 @@ def _dtype_name(dtype):
     return None if dtype is None else str(np.dtype(dtype))
 
 
-def reject_unknown(obj, kwargs):
+def reject_unknown(obj: object, kwargs: Mapping[str, Any]) -> None:
     """Raise UnknownArgumentError for keyword arguments that ``type(obj).__init__`` lacks."""
     if kwargs:
         params = set(inspect.signature(type(obj).__init__).parameters)
@@ -261,16 +291,22 @@ class Loss:
     """
 
     # The activation whose derivative ``grad_wrt_logits`` fuses in (set by crossentropies).
-    fused_activation = None
+    fused_activation: str | None = None
 
-    def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None, **kwargs):
+    def __init__(
+        self,
+        name: str | None = None,
+        reduction: str | None = "sum_over_batch_size",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         self.name = name or backend.unique_name(_snake_case(type(self).__name__))
         self.reduction = standardize_reduction(reduction)
         self._dtype = _dtype_name(dtype)
 
     @property
-    def dtype(self):
+    def dtype(self) -> str:
         return self._dtype or backend.floatx()
 
     def _convert(self, y_true, y_pred):
@@ -279,7 +315,9 @@ class Loss:
             y_pred = y_pred.astype(self.dtype)
         return xp.asarray(y_true).astype(y_pred.dtype, copy=False), y_pred
 
-    def __call__(self, y_true, y_pred, sample_weight=None):
+    def __call__(
+        self, y_true: Array, y_pred: Array, sample_weight: npt.ArrayLike | None = None
+    ) -> Array:
         """The weighted, reduced loss (a scalar unless ``reduction`` is 'none')."""
         y_true, y_pred = self._convert(y_true, y_pred)
         values = self.call(y_true, y_pred)
@@ -287,7 +325,9 @@ class Loss:
             values, sample_weight, self.mask(y_true, y_pred), self.reduction
         )
 
-    def grad(self, y_true, y_pred, sample_weight=None):
+    def grad(
+        self, y_true: Array, y_pred: Array, sample_weight: npt.ArrayLike | None = None
+    ) -> Array:
         """d ``__call__`` / d ``y_pred``, with ``y_pred``'s shape ('none': of the sum)."""
         y_true, y_pred = self._convert(y_true, y_pred)
         grad_values = reduce_weighted_values_grad(
@@ -299,17 +339,23 @@ class Loss:
         )
         return self.backward(y_true, y_pred, grad_values)
 
-    def value_and_grad(self, y_true, y_pred, sample_weight=None, scale=1.0):
+    def value_and_grad(
+        self,
+        y_true: Array,
+        y_pred: Array,
+        sample_weight: npt.ArrayLike | None = None,
+        scale: float = 1.0,
+    ) -> tuple[Array, Array]:
         """``(__call__, scale * grad)`` at once: what a training step needs (subclasses may
         share work between the two, and fold ``scale`` into their last operation)."""
         grad = self.grad(y_true, y_pred, sample_weight)
         return self(y_true, y_pred, sample_weight), grad * scale if scale != 1.0 else grad
 
-    def call(self, y_true, y_pred):
+    def call(self, y_true: Array, y_pred: Array) -> Array:
         """The per-sample loss values."""
         raise NotImplementedError(f"{type(self).__name__} must implement call(y_true, y_pred).")
 
-    def backward(self, y_true, y_pred, grad_values):
+    def backward(self, y_true: Array, y_pred: Array, grad_values: Array | None) -> Array:
         """d sum(grad_values * call(y_true, y_pred)) / d y_pred, with ``y_pred``'s shape."""
         raise NotImplementedError(
             f"{type(self).__name__} has no gradient: implement "
@@ -317,22 +363,24 @@ class Loss:
             "call(y_true, y_pred)) / d y_pred."
         )
 
-    def values_shape(self, y_true, y_pred):
+    def values_shape(self, y_true: Array, y_pred: Array) -> tuple[int, ...]:
         """The shape of ``call``'s output (the forward is run unless a subclass knows it)."""
         return tuple(xp.asarray(self.call(y_true, y_pred)).shape)
 
-    def mask(self, y_true, y_pred):
+    def mask(self, y_true: Array, y_pred: Array) -> Array | None:
         """Per-sample validity (True = counts) that the reduction honours, or None."""
         return None
 
-    def grad_wrt_logits(self, y_true, probabilities, sample_weight=None):
+    def grad_wrt_logits(
+        self, y_true: Array, probabilities: Array, sample_weight: npt.ArrayLike | None = None
+    ) -> Array:
         """The gradient with respect to the last layer's logits; crossentropies only."""
         raise ValueError(
             f"Loss '{self.name}' has no fused output gradient (fused_activation is None): "
             "chain loss.grad with the activation's derivative instead."
         )
 
-    def validate_targets(self, y_true, output_shape):
+    def validate_targets(self, y_true: Array, output_shape: Sequence[int | None]) -> None:
         """Raise DataError when ``y_true`` cannot be the labels of outputs of that shape.
 
         Args:
@@ -341,20 +389,20 @@ class Loss:
         """
         check_targets(self, y_true, output_shape)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = {"name": self.name, "reduction": self.reduction}
         if self._dtype is not None:
             config["dtype"] = self._dtype
         return config
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict[str, Any]) -> Self:
         config = dict(config)
         if config.get("reduction") == "auto":  # Keras 2's default means this one
             config["reduction"] = "sum_over_batch_size"
         return cls(**config)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r} reduction={self.reduction!r}>"
 
 
@@ -372,7 +420,13 @@ class LossFunctionWrapper(Loss):
     """
 
     def __init__(
-        self, fn, grad=None, name=None, reduction="sum_over_batch_size", dtype=None, **kwargs
+        self,
+        fn: Callable[..., Array],
+        grad: Callable[..., Array] | None = None,
+        name: str | None = None,
+        reduction: str | None = "sum_over_batch_size",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
     ):
         super().__init__(
             name=name or getattr(fn, "__name__", None), reduction=reduction, dtype=dtype
@@ -381,11 +435,11 @@ class LossFunctionWrapper(Loss):
         self.fn_grad = grad if grad is not None else gradient(fn)
         self._fn_kwargs = kwargs
 
-    def call(self, y_true, y_pred):
+    def call(self, y_true: Array, y_pred: Array) -> Array:
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
-    def backward(self, y_true, y_pred, grad_values):
+    def backward(self, y_true: Array, y_pred: Array, grad_values: Array | None) -> Array:
         if self.fn_grad is None:
             raise ValueError(
                 f"Loss '{self.name}' has no derivative for {self.fn!r}: register one with "
@@ -399,7 +453,7 @@ class LossFunctionWrapper(Loss):
             grad = grad * expand_to(grad_values, pred.shape, self._fn_kwargs.get("axis", -1))
         return xp.asarray(grad).reshape(y_pred.shape)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         name = LOSSES.name_of(self.fn)
         config["fn"] = name if name is not None else getattr(self.fn, "__name__", repr(self.fn))
@@ -407,20 +461,20 @@ class LossFunctionWrapper(Loss):
         return config
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict[str, Any]) -> Self:
         config = dict(config)
         if "fn" in config and not callable(config["fn"]):
             config["fn"] = LOSSES.deserialize(config["fn"])
         return super().from_config(config)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<LossFunctionWrapper({self.fn!r}, kwargs={self._fn_kwargs})>"
 
 
 class BuiltinLoss(LossFunctionWrapper):
     """Base of the built-in loss classes: their config is their arguments, without ``fn``."""
 
-    def values_shape(self, y_true, y_pred):
+    def values_shape(self, y_true: Array, y_pred: Array) -> tuple[int, ...]:
         # Each built-in function reduces one axis of its broadcast, rank-aligned inputs.
         true, pred = aligned_shapes(y_true.shape, y_pred.shape)
         shape = list(np.broadcast_shapes(true, pred))
@@ -428,7 +482,7 @@ class BuiltinLoss(LossFunctionWrapper):
             del shape[self._fn_kwargs.get("axis", -1) % len(shape)]
         return tuple(shape)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**Loss.get_config(self), **self._fn_kwargs}
 
     __repr__ = Loss.__repr__

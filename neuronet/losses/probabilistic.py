@@ -1,5 +1,11 @@
 """Losses between distributions and counts: Kullback-Leibler divergence and Poisson."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy.typing as npt
+
 from neuronet import backend
 from neuronet.backend import xp
 from neuronet.losses.loss import (
@@ -11,8 +17,11 @@ from neuronet.losses.loss import (
     reject_unknown,
 )
 
+if TYPE_CHECKING:
+    from neuronet.backend import Array
 
-def kl_divergence(y_true, y_pred):
+
+def kl_divergence(y_true: Array, y_pred: Array) -> Array:
     """Kullback-Leibler divergence per sample; both are clipped to [eps, 1].
 
     Formula:
@@ -30,7 +39,7 @@ def kl_divergence(y_true, y_pred):
 
 
 @_derivative_of(kl_divergence, "kl_divergence", "kld", "KLD", "kullback_leibler_divergence")
-def kl_divergence_grad(y_true, y_pred, grad_values=None):
+def kl_divergence_grad(y_true: Array, y_pred: Array, grad_values: Array | None = None) -> Array:
     def elementwise(t, p):
         eps = backend.epsilon()
         t = xp.clip(t, eps, 1.0)
@@ -40,7 +49,7 @@ def kl_divergence_grad(y_true, y_pred, grad_values=None):
     return reduced_vjp(y_true, y_pred, grad_values, elementwise, mean=False)
 
 
-def poisson(y_true, y_pred):
+def poisson(y_true: Array, y_pred: Array) -> Array:
     """Poisson loss per sample (the negative log-likelihood up to terms without ``y_pred``).
 
     Formula:
@@ -51,7 +60,7 @@ def poisson(y_true, y_pred):
 
 
 @_derivative_of(poisson)
-def poisson_grad(y_true, y_pred, grad_values=None):
+def poisson_grad(y_true: Array, y_pred: Array, grad_values: Array | None = None) -> Array:
     return reduced_vjp(y_true, y_pred, grad_values, lambda t, p: 1.0 - t / (p + backend.epsilon()))
 
 
@@ -62,7 +71,13 @@ class KLDivergence(BuiltinLoss):
         loss = reduce(sum(t * log(t / p), axis=-1)),  t, p clipped to [eps, 1]
     """
 
-    def __init__(self, reduction="sum_over_batch_size", name="kl_divergence", dtype=None, **kwargs):
+    def __init__(
+        self,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = "kl_divergence",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(kl_divergence, name=name, reduction=reduction, dtype=dtype)
 
@@ -74,7 +89,13 @@ class Poisson(BuiltinLoss):
         loss = reduce(mean(y_pred - y_true * log(y_pred + eps), axis=-1))
     """
 
-    def __init__(self, reduction="sum_over_batch_size", name="poisson", dtype=None, **kwargs):
+    def __init__(
+        self,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = "poisson",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(poisson, name=name, reduction=reduction, dtype=dtype)
 

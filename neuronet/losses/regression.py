@@ -6,7 +6,12 @@ derivatives take TensorFlow's values at kinks: ``|x|' = sign(x)`` (0 at 0), and
 ``maximum(x, c)`` passes the gradient to ``x`` where ``x >= c``.
 """
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING, Any
+
+import numpy.typing as npt
 
 from neuronet import backend
 from neuronet.backend import xp
@@ -19,8 +24,11 @@ from neuronet.losses.loss import (
     reject_unknown,
 )
 
+if TYPE_CHECKING:
+    from neuronet.backend import Array
 
-def mean_squared_error(y_true, y_pred):
+
+def mean_squared_error(y_true: Array, y_pred: Array) -> Array:
     """Mean squared error per sample.
 
     Formula:
@@ -34,11 +42,13 @@ def mean_squared_error(y_true, y_pred):
 
 
 @_derivative_of(mean_squared_error, "mean_squared_error", "mse", "MSE")
-def mean_squared_error_grad(y_true, y_pred, grad_values=None):
+def mean_squared_error_grad(
+    y_true: Array, y_pred: Array, grad_values: Array | None = None
+) -> Array:
     return reduced_vjp(y_true, y_pred, grad_values, lambda t, p: 2.0 * (p - t))
 
 
-def mean_absolute_error(y_true, y_pred):
+def mean_absolute_error(y_true: Array, y_pred: Array) -> Array:
     """Mean absolute error per sample.
 
     Formula:
@@ -49,11 +59,13 @@ def mean_absolute_error(y_true, y_pred):
 
 
 @_derivative_of(mean_absolute_error, "mean_absolute_error", "mae", "MAE")
-def mean_absolute_error_grad(y_true, y_pred, grad_values=None):
+def mean_absolute_error_grad(
+    y_true: Array, y_pred: Array, grad_values: Array | None = None
+) -> Array:
     return reduced_vjp(y_true, y_pred, grad_values, lambda t, p: xp.sign(p - t))
 
 
-def mean_absolute_percentage_error(y_true, y_pred):
+def mean_absolute_percentage_error(y_true: Array, y_pred: Array) -> Array:
     """Mean absolute percentage error per sample; labels near 0 are floored at epsilon.
 
     Formula:
@@ -65,14 +77,16 @@ def mean_absolute_percentage_error(y_true, y_pred):
 
 
 @_derivative_of(mean_absolute_percentage_error, "mean_absolute_percentage_error", "mape", "MAPE")
-def mean_absolute_percentage_error_grad(y_true, y_pred, grad_values=None):
+def mean_absolute_percentage_error_grad(
+    y_true: Array, y_pred: Array, grad_values: Array | None = None
+) -> Array:
     def elementwise(t, p):
         return 100.0 * xp.sign(p - t) / xp.maximum(xp.abs(t), backend.epsilon())
 
     return reduced_vjp(y_true, y_pred, grad_values, elementwise)
 
 
-def mean_squared_logarithmic_error(y_true, y_pred):
+def mean_squared_logarithmic_error(y_true: Array, y_pred: Array) -> Array:
     """Mean squared logarithmic error per sample; values below epsilon count as epsilon.
 
     Formula:
@@ -86,7 +100,9 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 
 
 @_derivative_of(mean_squared_logarithmic_error, "mean_squared_logarithmic_error", "msle", "MSLE")
-def mean_squared_logarithmic_error_grad(y_true, y_pred, grad_values=None):
+def mean_squared_logarithmic_error_grad(
+    y_true: Array, y_pred: Array, grad_values: Array | None = None
+) -> Array:
     def elementwise(t, p):
         eps = backend.epsilon()
         floored = xp.maximum(p, eps)
@@ -97,7 +113,7 @@ def mean_squared_logarithmic_error_grad(y_true, y_pred, grad_values=None):
     return reduced_vjp(y_true, y_pred, grad_values, elementwise)
 
 
-def huber(y_true, y_pred, delta=1.0):
+def huber(y_true: Array, y_pred: Array, delta: float = 1.0) -> Array:
     """Huber loss per sample: quadratic for errors up to ``delta``, linear beyond.
 
     Args:
@@ -119,7 +135,9 @@ def huber(y_true, y_pred, delta=1.0):
 
 
 @_derivative_of(huber)
-def huber_grad(y_true, y_pred, delta=1.0, grad_values=None):
+def huber_grad(
+    y_true: Array, y_pred: Array, delta: float = 1.0, grad_values: Array | None = None
+) -> Array:
     def elementwise(t, p):
         error = p - t
         return xp.where(xp.abs(error) <= delta, error, delta * xp.sign(error))
@@ -127,7 +145,7 @@ def huber_grad(y_true, y_pred, delta=1.0, grad_values=None):
     return reduced_vjp(y_true, y_pred, grad_values, elementwise)
 
 
-def log_cosh(y_true, y_pred):
+def log_cosh(y_true: Array, y_pred: Array) -> Array:
     """Logarithm of the hyperbolic cosine of the error, per sample (overflow-free form).
 
     Formula:
@@ -144,7 +162,7 @@ def log_cosh(y_true, y_pred):
 
 
 @_derivative_of(log_cosh, "log_cosh", "logcosh")
-def log_cosh_grad(y_true, y_pred, grad_values=None):
+def log_cosh_grad(y_true: Array, y_pred: Array, grad_values: Array | None = None) -> Array:
     # d/dx log(cosh(x)) = tanh(x)
     return reduced_vjp(y_true, y_pred, grad_values, lambda t, p: xp.tanh(p - t))
 
@@ -156,7 +174,7 @@ def _inverse_norm(x, axis):
     return 1.0 / xp.sqrt(xp.maximum(square_sum, eps * eps)), square_sum >= eps * eps
 
 
-def cosine_similarity(y_true, y_pred, axis=-1):
+def cosine_similarity(y_true: Array, y_pred: Array, axis: int = -1) -> Array:
     """Negative cosine similarity per sample: -1 for equal directions, 0 for orthogonal ones.
 
     Args:
@@ -177,7 +195,9 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 
 
 @_derivative_of(cosine_similarity)
-def cosine_similarity_grad(y_true, y_pred, axis=-1, grad_values=None):
+def cosine_similarity_grad(
+    y_true: Array, y_pred: Array, axis: int = -1, grad_values: Array | None = None
+) -> Array:
     def row_grad(t, p):
         true_unit = t * _inverse_norm(t, axis)[0]
         inverse_norm, scaled = _inverse_norm(p, axis)
@@ -201,12 +221,22 @@ class MeanSquaredError(BuiltinLoss):
     """
 
     def __init__(
-        self, reduction="sum_over_batch_size", name="mean_squared_error", dtype=None, **kwargs
+        self,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = "mean_squared_error",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
     ):
         reject_unknown(self, kwargs)
         super().__init__(mean_squared_error, name=name, reduction=reduction, dtype=dtype)
 
-    def value_and_grad(self, y_true, y_pred, sample_weight=None, scale=1.0):
+    def value_and_grad(
+        self,
+        y_true: Array,
+        y_pred: Array,
+        sample_weight: npt.ArrayLike | None = None,
+        scale: float = 1.0,
+    ) -> tuple[Array, Array]:
         # The training step's common case in a few operations: sum(d^2) / size, 2 d / size.
         if (
             sample_weight is None
@@ -232,7 +262,11 @@ class MeanAbsoluteError(BuiltinLoss):
     """
 
     def __init__(
-        self, reduction="sum_over_batch_size", name="mean_absolute_error", dtype=None, **kwargs
+        self,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = "mean_absolute_error",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
     ):
         reject_unknown(self, kwargs)
         super().__init__(mean_absolute_error, name=name, reduction=reduction, dtype=dtype)
@@ -247,10 +281,10 @@ class MeanAbsolutePercentageError(BuiltinLoss):
 
     def __init__(
         self,
-        reduction="sum_over_batch_size",
-        name="mean_absolute_percentage_error",
-        dtype=None,
-        **kwargs,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = "mean_absolute_percentage_error",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
     ):
         reject_unknown(self, kwargs)
         super().__init__(
@@ -267,10 +301,10 @@ class MeanSquaredLogarithmicError(BuiltinLoss):
 
     def __init__(
         self,
-        reduction="sum_over_batch_size",
-        name="mean_squared_logarithmic_error",
-        dtype=None,
-        **kwargs,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = "mean_squared_logarithmic_error",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
     ):
         reject_unknown(self, kwargs)
         super().__init__(
@@ -289,7 +323,12 @@ class Huber(BuiltinLoss):
     """
 
     def __init__(
-        self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None, **kwargs
+        self,
+        delta: float = 1.0,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = "huber_loss",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
     ):
         reject_unknown(self, kwargs)
         super().__init__(huber, name=name, reduction=reduction, dtype=dtype, delta=delta)
@@ -303,7 +342,13 @@ class LogCosh(BuiltinLoss):
         loss = reduce(mean(log(cosh(y_pred - y_true)), axis=-1))
     """
 
-    def __init__(self, reduction="sum_over_batch_size", name="log_cosh", dtype=None, **kwargs):
+    def __init__(
+        self,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = "log_cosh",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(log_cosh, name=name, reduction=reduction, dtype=dtype)
 
@@ -320,11 +365,11 @@ class CosineSimilarity(BuiltinLoss):
 
     def __init__(
         self,
-        axis=-1,
-        reduction="sum_over_batch_size",
-        name="cosine_similarity",
-        dtype=None,
-        **kwargs,
+        axis: int = -1,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = "cosine_similarity",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
     ):
         reject_unknown(self, kwargs)
         super().__init__(cosine_similarity, name=name, reduction=reduction, dtype=dtype, axis=axis)

@@ -6,13 +6,29 @@ the fix, instead of a broadcasting error (or silently broadcast numbers) inside 
 Every shape Keras accepts passes: ``(n,)`` labels for an ``(n, 1)`` output, and so on.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
 import numpy as np
 
 from neuronet import backend
 from neuronet.errors import DataError
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
-def aligned_shapes(shape1, shape2, expand_rank_1=True):
+    from neuronet.backend import Array
+    from neuronet.losses.loss import Loss
+
+
+# A size in a shape: int for an array's shape, int | None for a model's (None: not known yet).
+_Dim = TypeVar("_Dim", int, "int | None")
+
+
+def aligned_shapes(
+    shape1: Sequence[_Dim], shape2: Sequence[_Dim], expand_rank_1: bool = True
+) -> tuple[tuple[_Dim, ...], tuple[_Dim, ...]]:
     """The shapes ``squeeze_or_expand_to_same_rank`` gives; ``None`` entries are allowed.
 
     When the ranks differ by one and the longer shape ends in 1, that axis is dropped, except
@@ -33,13 +49,13 @@ def aligned_shapes(shape1, shape2, expand_rank_1=True):
     return s1, s2
 
 
-def format_shape(shape):
+def format_shape(shape: Sequence[int | None]) -> str:
     """``(n, 3)`` for ``(None, 3)``: shapes as the messages print them."""
     inner = ", ".join("n" if d is None else str(d) for d in shape)
     return f"({inner},)" if len(shape) == 1 else f"({inner})"
 
 
-def host_labels(loss, y_true):
+def host_labels(loss: Loss, y_true: Array) -> np.ndarray:
     """``y_true`` as a NumPy array, refused unless it is finite numbers, one per sample."""
     labels = np.asarray(backend.to_numpy(y_true))
     if labels.dtype.kind not in "biuf":
@@ -62,7 +78,9 @@ def host_labels(loss, y_true):
     return labels
 
 
-def check_batch(loss, labels_shape, output_shape):
+def check_batch(
+    loss: Loss, labels_shape: Sequence[int | None], output_shape: Sequence[int | None]
+) -> None:
     """The number of labels must be the output's batch size, where that is known."""
     if output_shape and output_shape[0] is not None and labels_shape[0] != output_shape[0]:
         raise DataError(
@@ -72,7 +90,14 @@ def check_batch(loss, labels_shape, output_shape):
         )
 
 
-def check_broadcast(loss, labels_shape, output_shape, *, exact=False, fix=None):
+def check_broadcast(
+    loss: Loss,
+    labels_shape: Sequence[int | None],
+    output_shape: Sequence[int | None],
+    *,
+    exact: bool = False,
+    fix: str | None = None,
+) -> None:
     """After Keras's rank alignment, each axis must be equal (or 1 unless ``exact``)."""
     output_shape = tuple(output_shape)
     check_batch(loss, labels_shape, output_shape)
@@ -91,14 +116,14 @@ def check_broadcast(loss, labels_shape, output_shape, *, exact=False, fix=None):
         )
 
 
-def check_targets(loss, y_true, output_shape):
+def check_targets(loss: Loss, y_true: Array, output_shape: Sequence[int | None]) -> np.ndarray:
     """The general rule: numeric labels whose shape broadcasts against the output's."""
     labels = host_labels(loss, y_true)
     check_broadcast(loss, labels.shape, output_shape)
     return labels
 
 
-def check_binary_labels(loss, y_true, output_shape):
+def check_binary_labels(loss: Loss, y_true: Array, output_shape: Sequence[int | None]) -> None:
     """Binary crossentropy: one label in [0, 1] per output unit."""
     labels = host_labels(loss, y_true)
     check_broadcast(
@@ -119,7 +144,7 @@ def check_binary_labels(loss, y_true, output_shape):
         )
 
 
-def check_one_hot_labels(loss, y_true, output_shape):
+def check_one_hot_labels(loss: Loss, y_true: Array, output_shape: Sequence[int | None]) -> None:
     """Categorical crossentropy: one column per output unit (one-hot or soft labels)."""
     labels = host_labels(loss, y_true)
     output_shape = tuple(output_shape)
@@ -146,7 +171,9 @@ def check_one_hot_labels(loss, y_true, output_shape):
     )
 
 
-def check_sparse_labels(loss, y_true, output_shape, ignore_class=None):
+def check_sparse_labels(
+    loss: Loss, y_true: Array, output_shape: Sequence[int | None], ignore_class: int | None = None
+) -> None:
     """Sparse categorical crossentropy: one integer class in [0, units) per sample."""
     labels = host_labels(loss, y_true)
     output_shape = tuple(output_shape)

@@ -10,7 +10,10 @@
   metric for one output, with ``'accuracy'`` and ``'crossentropy'`` chosen from the shapes.
 """
 
+from __future__ import annotations
+
 import inspect
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -71,6 +74,11 @@ from neuronet.metrics.loss_metrics import (
 )
 from neuronet.metrics.metric import METRICS, Metric, to_snake_case
 from neuronet.metrics.reduction import Mean, MeanMetricWrapper, Sum
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from neuronet.backend import Array
 
 # --- the registry -----------------------------------------------------------------------------
 # Functions own their snake-case names (Keras 3 writes a function as {"class_name": "function",
@@ -139,17 +147,17 @@ for _cls in _CLASSES:
     METRICS.add(_cls, _cls.__name__, *(() if _snake in METRICS else (_snake,)))
 
 
-def serialize(metric):
+def serialize(metric: Metric | Callable[..., Array]) -> str | dict[str, Any]:
     """A JSON-ready description: a function's name, or a metric's Keras config dict."""
     return METRICS.serialize(metric)
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(config: str | dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Any:
     """The function or class named by a string, or the metric a config dict describes."""
     return METRICS.deserialize(config, custom_objects)
 
 
-def get(identifier):
+def get(identifier: Any) -> Any:
     """A metric from a name, a config dict, a class, a function or an instance.
 
     As ``keras.metrics.get``: a name gives an instance of its class (``'mse'`` ->
@@ -196,7 +204,7 @@ def _shape_of(value):
     return tuple(shape) if shape is not None else np.shape(value)
 
 
-def target_kind(y_true, y_pred):
+def target_kind(y_true: Array, y_pred: Array) -> str:
     """``'binary'``, ``'sparse'`` or ``'categorical'``: how Keras 3 reads labels and output.
 
     One output column is binary; labels with one dimension fewer than the output, or one
@@ -218,7 +226,7 @@ def target_kind(y_true, y_pred):
     return "categorical"
 
 
-def validate(identifier):
+def validate(identifier: Any) -> None:
     """Check a ``compile(metrics=[...])`` entry before any data is seen; create nothing.
 
     Names must be registered or one of the shape-dependent ``'accuracy'``, ``'acc'``,
@@ -246,7 +254,7 @@ def _object_name(obj):
     return to_snake_case(getattr(obj, "__name__", None) or type(obj).__name__)
 
 
-def resolve(identifier, y_true, y_pred):
+def resolve(identifier: Any, y_true: Array, y_pred: Array) -> Metric | None:
     """The stateful metric that ``compile(metrics=[identifier])`` tracks for one output.
 
     - ``'accuracy'``/``'acc'`` (any case): ``BinaryAccuracy`` (threshold 0.5) for one output

@@ -5,17 +5,26 @@ Each function returns one value per sample (1.0 for a hit, 0.0 for a miss) in
 weights and running means follow Keras exactly.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy.typing as npt
+
 from neuronet import backend
 from neuronet.backend import xp
 from neuronet.metrics.metric import reject_unknown, squeeze_or_expand_to_same_rank
 from neuronet.metrics.reduction import MeanMetricWrapper
+
+if TYPE_CHECKING:
+    from neuronet.backend import Array
 
 
 def _hits(matches):
     return matches.astype(backend.floatx())
 
 
-def accuracy(y_true, y_pred):
+def accuracy(y_true: Array, y_pred: Array) -> Array:
     """How often predictions equal labels exactly, element by element.
 
     Formula:
@@ -31,7 +40,7 @@ def accuracy(y_true, y_pred):
     return _hits(y_true == y_pred)
 
 
-def binary_accuracy(y_true, y_pred, threshold=0.5):
+def binary_accuracy(y_true: Array, y_pred: Array, threshold: float = 0.5) -> Array:
     """How often thresholded predictions match binary labels, element by element.
 
     A prediction counts as class 1 only when strictly above ``threshold`` (Keras's
@@ -63,7 +72,7 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     return _hits(y_true == (y_pred > threshold))
 
 
-def categorical_accuracy(y_true, y_pred):
+def categorical_accuracy(y_true: Array, y_pred: Array) -> Array:
     """How often the top prediction is the one-hot label's class.
 
     Formula:
@@ -87,7 +96,7 @@ def categorical_accuracy(y_true, y_pred):
     return matches.reshape(true_shape) if reshape else matches
 
 
-def sparse_categorical_accuracy(y_true, y_pred):
+def sparse_categorical_accuracy(y_true: Array, y_pred: Array) -> Array:
     """How often the top prediction is the integer label.
 
     Formula:
@@ -117,7 +126,7 @@ def sparse_categorical_accuracy(y_true, y_pred):
     return matches
 
 
-def in_top_k(targets, predictions, k):
+def in_top_k(targets: Array, predictions: Array, k: int) -> Array:
     """Whether each target class is among the ``k`` highest predictions of its row.
 
     TensorFlow's rule, which Keras uses: a target is in the top k when fewer than ``k``
@@ -138,7 +147,7 @@ def in_top_k(targets, predictions, k):
     return valid & (higher < k) & xp.all(xp.isfinite(predictions), axis=-1)
 
 
-def top_k_categorical_accuracy(y_true, y_pred, k=5):
+def top_k_categorical_accuracy(y_true: Array, y_pred: Array, k: int = 5) -> Array:
     """How often the one-hot label's class is among the ``k`` highest predictions.
 
     Formula:
@@ -158,7 +167,9 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
     return matches.reshape(true_shape)
 
 
-def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False):
+def sparse_top_k_categorical_accuracy(
+    y_true: Array, y_pred: Array, k: int = 5, from_sorted_ids: bool = False
+) -> Array:
     """How often the integer label is among the ``k`` highest predictions.
 
     Args:
@@ -194,11 +205,16 @@ class Accuracy(MeanMetricWrapper):
         dtype: float type of the state and result.
     """
 
-    def __init__(self, name="accuracy", dtype=None, **kwargs):
+    def __init__(
+        self,
+        name: str | None = "accuracy",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(accuracy, name=name, dtype=dtype)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"name": self.name, "dtype": self.dtype}
 
 
@@ -216,12 +232,21 @@ class BinaryAccuracy(MeanMetricWrapper):
     0.75
     """
 
-    def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5, **kwargs):
+    def __init__(
+        self,
+        name: str | None = "binary_accuracy",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        threshold: float = 0.5,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
         self.threshold = threshold
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    # (y_true, y_pred) where the base class Mean takes values: see MeanMetricWrapper.
+    def update_state(  # type: ignore[override]
+        self, y_true: Array, y_pred: Array, sample_weight: npt.ArrayLike | None = None
+    ) -> None:
         """Fold one batch in; the training loop's case counts the hits directly."""
         dtype = self._total.value.dtype
         if (
@@ -242,7 +267,7 @@ class BinaryAccuracy(MeanMetricWrapper):
             return
         super().update_state(y_true, y_pred, sample_weight=sample_weight)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"name": self.name, "dtype": self.dtype, "threshold": self.threshold}
 
 
@@ -254,11 +279,19 @@ class CategoricalAccuracy(MeanMetricWrapper):
         dtype: float type of the state and result.
     """
 
-    def __init__(self, name="categorical_accuracy", dtype=None, **kwargs):
+    def __init__(
+        self,
+        name: str | None = "categorical_accuracy",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(categorical_accuracy, name=name, dtype=dtype)
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    # (y_true, y_pred) where the base class Mean takes values: see MeanMetricWrapper.
+    def update_state(  # type: ignore[override]
+        self, y_true: Array, y_pred: Array, sample_weight: npt.ArrayLike | None = None
+    ) -> None:
         """Fold one batch in; the training loop's case counts the hits directly."""
         if (
             sample_weight is None
@@ -273,7 +306,7 @@ class CategoricalAccuracy(MeanMetricWrapper):
             return
         super().update_state(y_true, y_pred, sample_weight=sample_weight)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"name": self.name, "dtype": self.dtype}
 
 
@@ -285,11 +318,16 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
         dtype: float type of the state and result.
     """
 
-    def __init__(self, name="sparse_categorical_accuracy", dtype=None, **kwargs):
+    def __init__(
+        self,
+        name: str | None = "sparse_categorical_accuracy",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"name": self.name, "dtype": self.dtype}
 
 
@@ -302,12 +340,18 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
         dtype: float type of the state and result.
     """
 
-    def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None, **kwargs):
+    def __init__(
+        self,
+        k: int = 5,
+        name: str | None = "top_k_categorical_accuracy",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
         self.k = k
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"name": self.name, "dtype": self.dtype, "k": self.k}
 
 
@@ -323,11 +367,11 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
 
     def __init__(
         self,
-        k=5,
-        name="sparse_top_k_categorical_accuracy",
-        dtype=None,
-        from_sorted_ids=False,
-        **kwargs,
+        k: int = 5,
+        name: str | None = "sparse_top_k_categorical_accuracy",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        from_sorted_ids: bool = False,
+        **kwargs: Any,
     ):
         reject_unknown(self, kwargs)
         super().__init__(
@@ -340,7 +384,7 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
         self.k = k
         self.from_sorted_ids = from_sorted_ids
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = {"name": self.name, "dtype": self.dtype, "k": self.k}
         if self.from_sorted_ids:  # Keras writes the key only when it is set
             config["from_sorted_ids"] = True

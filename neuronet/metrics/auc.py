@@ -6,12 +6,22 @@ exactly 0 and 1 fall inside), or the given ``thresholds`` with the same two ends
 confusion counts per threshold are the state; ``result`` integrates them.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+import numpy.typing as npt
 
 from neuronet import backend
 from neuronet.backend import xp
 from neuronet.metrics.confusion import is_evenly_distributed, update_confusion_matrix
 from neuronet.metrics.metric import Metric, divide_no_nan, host_result, reject_unknown
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from neuronet.backend import Array
 
 CURVES = {"roc": "ROC", "pr": "PR"}
 SUMMATION_METHODS = ("interpolation", "majoring", "minoring")
@@ -75,17 +85,17 @@ class AUC(Metric):
 
     def __init__(
         self,
-        num_thresholds=200,
-        curve="ROC",
-        summation_method="interpolation",
-        name=None,
-        dtype=None,
-        thresholds=None,
-        multi_label=False,
-        num_labels=None,
-        label_weights=None,
-        from_logits=False,
-        **kwargs,
+        num_thresholds: int = 200,
+        curve: str = "ROC",
+        summation_method: str = "interpolation",
+        name: str | None = None,
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        thresholds: Sequence[float] | None = None,
+        multi_label: bool = False,
+        num_labels: int | None = None,
+        label_weights: npt.ArrayLike | None = None,
+        from_logits: bool = False,
+        **kwargs: Any,
     ):
         reject_unknown(self, kwargs)
         self._init_from_thresholds = thresholds is not None
@@ -124,7 +134,7 @@ class AUC(Metric):
             self._build(None)
 
     @property
-    def thresholds(self):
+    def thresholds(self) -> list[float]:
         """The thresholds of the curve, the epsilon end points included."""
         return list(self._thresholds)
 
@@ -145,7 +155,9 @@ class AUC(Metric):
         self.false_negatives = self.add_variable(size, name="false_negatives")
         self._built = True
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(
+        self, y_true: Array, y_pred: Array, sample_weight: npt.ArrayLike | None = None
+    ) -> None:
         """Add the batch's confusion counts at every threshold."""
         y_pred = xp.asarray(y_pred)
         if not self._built:
@@ -200,7 +212,7 @@ class AUC(Metric):
         )
         return self._average(increments)
 
-    def result(self):
+    def result(self) -> float | np.ndarray:
         """The area under the curve so far (0 before any positive and negative is seen)."""
         if not self._built:
             return 0.0
@@ -223,11 +235,11 @@ class AUC(Metric):
             heights = xp.maximum(y[:-1], y[1:])
         return host_result(self._average((x[:-1] - x[1:]) * heights))
 
-    def reset_state(self):
+    def reset_state(self) -> None:
         if self._built:
             super().reset_state()
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = {
             **super().get_config(),
             "num_thresholds": self.num_thresholds,

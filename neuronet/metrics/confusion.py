@@ -10,7 +10,12 @@ reversed cumulative sum, O(thresholds + samples); any other list compares every 
 with every threshold at once. Both are vectorised; neither loops over samples.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+import numpy.typing as npt
 
 from neuronet import backend
 from neuronet.backend import xp
@@ -22,11 +27,18 @@ from neuronet.metrics.metric import (
     squeeze_or_expand_to_same_rank,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from neuronet.backend import Array
+
 NEG_INF = -1e10  # the threshold used with top_k: every kept prediction is above it
 CONDITIONS = ("tp", "fp", "tn", "fn")
 
 
-def parse_thresholds(thresholds, default):
+def parse_thresholds(
+    thresholds: float | list[float] | tuple[float, ...] | np.ndarray | None, default: float
+) -> list[float]:
     """A list of thresholds, each checked to lie in [0, 1]; ``[default]`` for None."""
     if thresholds is None:
         return [default]
@@ -37,7 +49,7 @@ def parse_thresholds(thresholds, default):
     return [float(t) for t in values]
 
 
-def is_evenly_distributed(thresholds):
+def is_evenly_distributed(thresholds: Sequence[float] | np.ndarray) -> bool:
     """Whether ``thresholds`` is ``[0, 1/(n-1), ..., 1]`` up to epsilon (n >= 3), as Keras."""
     count = len(thresholds)
     if count < 3:
@@ -46,7 +58,7 @@ def is_evenly_distributed(thresholds):
     return bool(np.allclose(thresholds, even, atol=backend.epsilon()))
 
 
-def filter_top_k(x, k):
+def filter_top_k(x: Array, k: int) -> Array:
     """Keep the ``k`` largest values of the last axis and set the rest to ``NEG_INF``.
 
     Ties go to the lower index, as ``top_k`` does in Keras.
@@ -57,18 +69,18 @@ def filter_top_k(x, k):
 
 
 def update_confusion_matrix(
-    variables,
-    y_true,
-    y_pred,
-    thresholds,
+    variables: Mapping[str, Any],
+    y_true: Array,
+    y_pred: Array,
+    thresholds: Sequence[float],
     *,
-    top_k=None,
-    class_id=None,
-    sample_weight=None,
-    multi_label=False,
-    label_weights=None,
-    evenly_distributed=False,
-):
+    top_k: int | None = None,
+    class_id: int | None = None,
+    sample_weight: npt.ArrayLike | None = None,
+    multi_label: bool = False,
+    label_weights: npt.ArrayLike | None = None,
+    evenly_distributed: bool = False,
+) -> None:
     """Add one batch's weighted confusion counts to ``variables``.
 
     Args:
@@ -217,7 +229,7 @@ def _bucket_counts(y_true, y_pred, weights, thresholds, multi_label, wanted):
 class _ConfusionCount(Metric):
     """The weighted count of one confusion-matrix cell, per threshold."""
 
-    _condition = None
+    _condition: str | None = None  # "tp", "fp", "tn" or "fn", set by each subclass
 
     def __init__(self, thresholds=None, name=None, dtype=None, **kwargs):
         reject_unknown(self, kwargs)
@@ -297,8 +309,8 @@ class FalseNegatives(_ConfusionCount):
 class _PrecisionRecall(Metric):
     """Shared state and update of Precision and Recall: ``tp`` and one other cell."""
 
-    _other = None  # "fp" for precision, "fn" for recall
-    _other_name = None
+    _other: str | None = None  # "fp" for precision, "fn" for recall
+    _other_name: str | None = None
 
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None, **kwargs):
         reject_unknown(self, kwargs)

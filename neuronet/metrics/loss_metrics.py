@@ -6,7 +6,12 @@ configured as the Keras metric of the same class name. ``cosine_similarity`` is 
 own function: the similarity itself, where the loss of that name is its negative.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+import numpy.typing as npt
 
 from neuronet import backend
 from neuronet.backend import xp
@@ -33,6 +38,9 @@ from neuronet.metrics.metric import (
 )
 from neuronet.metrics.reduction import Mean, MeanMetricWrapper
 
+if TYPE_CHECKING:
+    from neuronet.backend import Array
+
 
 def _l2_normalize(x, axis):
     # Keras: x * min(rsqrt(sum(x^2)), 1 / epsilon), i.e. x / max(||x||, epsilon).
@@ -40,7 +48,7 @@ def _l2_normalize(x, axis):
     return x / xp.maximum(norm, backend.epsilon())
 
 
-def cosine_similarity(y_true, y_pred, axis=-1):
+def cosine_similarity(y_true: Array, y_pred: Array, axis: int = -1) -> Array:
     """The cosine of the angle between labels and predictions along ``axis``.
 
     Formula:
@@ -74,7 +82,12 @@ class MeanSquaredError(_LossMetric):
         dtype: float type of the state and result.
     """
 
-    def __init__(self, name="mean_squared_error", dtype=None, **kwargs):
+    def __init__(
+        self,
+        name: str | None = "mean_squared_error",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(mean_squared_error, name=name, dtype=dtype)
 
@@ -87,7 +100,12 @@ class MeanAbsoluteError(_LossMetric):
         dtype: float type of the state and result.
     """
 
-    def __init__(self, name="mean_absolute_error", dtype=None, **kwargs):
+    def __init__(
+        self,
+        name: str | None = "mean_absolute_error",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(mean_absolute_error, name=name, dtype=dtype)
 
@@ -100,7 +118,12 @@ class MeanAbsolutePercentageError(_LossMetric):
         dtype: float type of the state and result.
     """
 
-    def __init__(self, name="mean_absolute_percentage_error", dtype=None, **kwargs):
+    def __init__(
+        self,
+        name: str | None = "mean_absolute_percentage_error",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(mean_absolute_percentage_error, name=name, dtype=dtype)
 
@@ -113,7 +136,12 @@ class MeanSquaredLogarithmicError(_LossMetric):
         dtype: float type of the state and result.
     """
 
-    def __init__(self, name="mean_squared_logarithmic_error", dtype=None, **kwargs):
+    def __init__(
+        self,
+        name: str | None = "mean_squared_logarithmic_error",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(mean_squared_logarithmic_error, name=name, dtype=dtype)
 
@@ -126,7 +154,12 @@ class LogCoshError(_LossMetric):
         dtype: float type of the state and result.
     """
 
-    def __init__(self, name="logcosh", dtype=None, **kwargs):
+    def __init__(
+        self,
+        name: str | None = "logcosh",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(log_cosh, name=name, dtype=dtype)
 
@@ -142,18 +175,26 @@ class RootMeanSquaredError(Mean):
         dtype: float type of the state and result.
     """
 
-    def __init__(self, name="root_mean_squared_error", dtype=None, **kwargs):
+    def __init__(
+        self,
+        name: str | None = "root_mean_squared_error",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(name=name, dtype=dtype)
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    # (y_true, y_pred) where the base class Mean takes values: see MeanMetricWrapper.
+    def update_state(  # type: ignore[override]
+        self, y_true: Array, y_pred: Array, sample_weight: npt.ArrayLike | None = None
+    ) -> None:
         """Add the batch's squared errors to the running mean."""
         y_true = xp.asarray(y_true, dtype=self.dtype)
         y_pred = xp.asarray(y_pred, dtype=self.dtype)
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
         super().update_state(xp.square(y_pred - y_true), sample_weight=sample_weight)
 
-    def result(self):
+    def result(self) -> float | np.ndarray:
         return host_result(xp.sqrt(divide_no_nan(self.total.value, self.count.value)))
 
 
@@ -166,12 +207,18 @@ class CosineSimilarity(MeanMetricWrapper):
         axis: the axis of the vectors (-1).
     """
 
-    def __init__(self, name="cosine_similarity", dtype=None, axis=-1, **kwargs):
+    def __init__(
+        self,
+        name: str | None = "cosine_similarity",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        axis: int = -1,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(cosine_similarity, name=name, dtype=dtype, axis=axis)
         self.axis = axis
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"name": self.name, "dtype": self.dtype, "axis": self.axis}
 
 
@@ -187,11 +234,11 @@ class BinaryCrossentropy(MeanMetricWrapper):
 
     def __init__(
         self,
-        name="binary_crossentropy",
-        dtype=None,
-        from_logits=False,
-        label_smoothing=0,
-        **kwargs,
+        name: str | None = "binary_crossentropy",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        from_logits: bool = False,
+        label_smoothing: float = 0,
+        **kwargs: Any,
     ):
         reject_unknown(self, kwargs)
         super().__init__(
@@ -204,7 +251,7 @@ class BinaryCrossentropy(MeanMetricWrapper):
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "dtype": self.dtype,
@@ -226,12 +273,12 @@ class CategoricalCrossentropy(MeanMetricWrapper):
 
     def __init__(
         self,
-        name="categorical_crossentropy",
-        dtype=None,
-        from_logits=False,
-        label_smoothing=0,
-        axis=-1,
-        **kwargs,
+        name: str | None = "categorical_crossentropy",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        from_logits: bool = False,
+        label_smoothing: float = 0,
+        axis: int = -1,
+        **kwargs: Any,
     ):
         reject_unknown(self, kwargs)
         super().__init__(
@@ -246,7 +293,7 @@ class CategoricalCrossentropy(MeanMetricWrapper):
         self.label_smoothing = label_smoothing
         self.axis = axis
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "dtype": self.dtype,
@@ -268,11 +315,11 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
 
     def __init__(
         self,
-        name="sparse_categorical_crossentropy",
-        dtype=None,
-        from_logits=False,
-        axis=-1,
-        **kwargs,
+        name: str | None = "sparse_categorical_crossentropy",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        from_logits: bool = False,
+        axis: int = -1,
+        **kwargs: Any,
     ):
         reject_unknown(self, kwargs)
         super().__init__(
@@ -285,7 +332,7 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
         self.from_logits = from_logits
         self.axis = axis
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "dtype": self.dtype,
@@ -302,7 +349,12 @@ class KLDivergence(_LossMetric):
         dtype: float type of the state and result.
     """
 
-    def __init__(self, name="kl_divergence", dtype=None, **kwargs):
+    def __init__(
+        self,
+        name: str | None = "kl_divergence",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(kl_divergence, name=name, dtype=dtype)
 
@@ -315,7 +367,12 @@ class Poisson(_LossMetric):
         dtype: float type of the state and result.
     """
 
-    def __init__(self, name="poisson", dtype=None, **kwargs):
+    def __init__(
+        self,
+        name: str | None = "poisson",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(poisson, name=name, dtype=dtype)
 
@@ -328,7 +385,12 @@ class Hinge(_LossMetric):
         dtype: float type of the state and result.
     """
 
-    def __init__(self, name="hinge", dtype=None, **kwargs):
+    def __init__(
+        self,
+        name: str | None = "hinge",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(hinge, name=name, dtype=dtype)
 
@@ -341,7 +403,12 @@ class SquaredHinge(_LossMetric):
         dtype: float type of the state and result.
     """
 
-    def __init__(self, name="squared_hinge", dtype=None, **kwargs):
+    def __init__(
+        self,
+        name: str | None = "squared_hinge",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(squared_hinge, name=name, dtype=dtype)
 
@@ -354,6 +421,11 @@ class CategoricalHinge(_LossMetric):
         dtype: float type of the state and result.
     """
 
-    def __init__(self, name="categorical_hinge", dtype=None, **kwargs):
+    def __init__(
+        self,
+        name: str | None = "categorical_hinge",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(categorical_hinge, name=name, dtype=dtype)

@@ -6,10 +6,14 @@ batch into that state, ``result`` reads the value so far, ``reset_state`` starts
 metrics that report one value per threshold.
 """
 
+from __future__ import annotations
+
 import inspect
 import re
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
+import numpy.typing as npt
 
 from neuronet import backend
 from neuronet.backend import xp
@@ -20,18 +24,23 @@ from neuronet.losses.loss import squeeze_or_expand_to_same_rank  # noqa: F401  (
 from neuronet.registry import Registry
 from neuronet.variables import Variable
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from neuronet.backend import Array
+
 # Every metric function and class by Keras name; filled in by neuronet/metrics/__init__.py.
 METRICS = Registry("metric", "keras.metrics")
 
 
-def to_snake_case(name):
+def to_snake_case(name: str) -> str:
     """``'KLDivergence'`` -> ``'kl_divergence'``, ``'AUC'`` -> ``'auc'``: Keras's rule."""
     name = re.sub(r"\W+", "", name)
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
-def dtype_name(dtype):
+def dtype_name(dtype: Any) -> str | None:
     """A dtype's name from a string, a NumPy dtype or a Keras 3 ``DTypePolicy`` config."""
     if dtype is None:
         return None
@@ -42,7 +51,7 @@ def dtype_name(dtype):
     return str(np.dtype(dtype))
 
 
-def divide_no_nan(numerator, denominator):
+def divide_no_nan(numerator: Array, denominator: Array) -> Array:
     """``numerator / denominator``, with 0 wherever the denominator is 0 (Keras's op)."""
     if getattr(denominator, "ndim", 1) == 0 and getattr(numerator, "ndim", 1) == 0:
         return numerator / denominator if denominator != 0 else numerator * 0
@@ -50,7 +59,7 @@ def divide_no_nan(numerator, denominator):
     return xp.where(zero, 0, numerator / xp.where(zero, 1, denominator))
 
 
-def reject_unknown(metric, kwargs):
+def reject_unknown(metric: Metric, kwargs: Mapping[str, Any]) -> None:
     """Raise UnknownArgumentError for ``kwargs`` the metric's constructor does not take.
 
     Constructors take ``**kwargs`` only to report a misspelt argument with a suggestion
@@ -62,7 +71,7 @@ def reject_unknown(metric, kwargs):
         check_kwargs(type(metric).__name__, kwargs, allowed)
 
 
-def host_result(value):
+def host_result(value: Array) -> float | np.ndarray:
     """A result as the caller sees it: a Python float for a scalar, else a NumPy array."""
     array = backend.to_numpy(value)
     if array.ndim == 0:
@@ -82,7 +91,9 @@ class Metric:
         dtype: the float type of the state and the result; ``backend.floatx()`` by default.
     """
 
-    def __init__(self, dtype=None, name=None):
+    def __init__(
+        self, dtype: npt.DTypeLike | dict[str, Any] | None = None, name: str | None = None
+    ):
         if name is not None and not isinstance(name, str):
             raise TypeError(
                 f"{type(self).__name__}: `name` must be a string, got {name!r}. Metric "
@@ -90,19 +101,25 @@ class Metric:
             )
         self.name = name or backend.unique_name(to_snake_case(type(self).__name__))
         self._dtype = dtype_name(dtype) or backend.floatx()
-        self._variables = []
+        self._variables: list[Variable] = []
 
     @property
-    def dtype(self):
+    def dtype(self) -> str:
         """The float type of the state and the result, as a string (``'float32'``)."""
         return self._dtype
 
     @property
-    def variables(self):
+    def variables(self) -> list[Variable]:
         """The state variables, in creation order (non-trainable ``Variable`` objects)."""
         return list(self._variables)
 
-    def add_variable(self, shape, initializer="zeros", dtype=None, name=None):
+    def add_variable(
+        self,
+        shape: Sequence[int],
+        initializer: str | None = "zeros",
+        dtype: npt.DTypeLike | None = None,
+        name: str | None = None,
+    ) -> Variable:
         """Create a state variable of ``shape`` filled with zeros (or ones)."""
         if initializer not in ("zeros", "ones", None):
             raise ValueError(
@@ -121,32 +138,32 @@ class Metric:
 
     add_weight = add_variable  # Keras's older name
 
-    def update_state(self, *args, **kwargs):
+    def update_state(self, *args: Any, **kwargs: Any) -> None:
         """Fold one batch into the state."""
         raise NotImplementedError(f"{type(self).__name__} does not implement update_state.")
 
-    def result(self):
+    def result(self) -> float | np.ndarray:
         """The metric's value over everything seen since the last reset."""
         raise NotImplementedError(f"{type(self).__name__} does not implement result.")
 
-    def reset_state(self):
+    def reset_state(self) -> None:
         """Start over: every state variable back to zero."""
         for variable in self._variables:
             variable.value[...] = 0
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> float | np.ndarray:
         """``update_state(...)``, then return ``result()``."""
         self.update_state(*args, **kwargs)
         return self.result()
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         """The constructor arguments, JSON-ready."""
         return {"name": self.name, "dtype": self.dtype}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict[str, Any]) -> Self:
         """Rebuild a metric from ``get_config()``'s output."""
         return cls(**config)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}>"

@@ -7,7 +7,12 @@ count grows by the sum of the (per-sample averaged) weights. A scalar weight the
 once per batch, whatever the batch size, as in Keras.
 """
 
+from __future__ import annotations
+
 import inspect
+from typing import TYPE_CHECKING, Any, Self
+
+import numpy.typing as npt
 
 from neuronet.backend import xp
 from neuronet.errors import check_kwargs
@@ -20,8 +25,21 @@ from neuronet.metrics.metric import (
     squeeze_or_expand_to_same_rank,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-def reduce_to_samplewise_values(values, sample_weight, reduce_fn, dtype):
+    import numpy as np
+
+    from neuronet.backend import Array
+    from neuronet.variables import Variable
+
+
+def reduce_to_samplewise_values(
+    values: Array,
+    sample_weight: Array | None,
+    reduce_fn: Callable[..., Array],
+    dtype: npt.DTypeLike,
+) -> tuple[Array, Array | None]:
     """Weight ``values`` and reduce them to one value per sample.
 
     Args:
@@ -69,17 +87,22 @@ class Sum(Metric):
     4.0
     """
 
-    def __init__(self, name="sum", dtype=None, **kwargs):
+    def __init__(
+        self,
+        name: str | None = "sum",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(name=name, dtype=dtype)
         self.total = self.add_variable((), name="total")
 
-    def update_state(self, values, sample_weight=None):
+    def update_state(self, values: Array, sample_weight: npt.ArrayLike | None = None) -> None:
         """Add the (weighted) sum of ``values``."""
         values, _ = reduce_to_samplewise_values(values, sample_weight, xp.sum, self.dtype)
         self.total.assign(self.total.value + xp.sum(values))
 
-    def result(self):
+    def result(self) -> float | np.ndarray:
         return host_result(self.total.value)
 
 
@@ -99,7 +122,12 @@ class Mean(Metric):
     2.0
     """
 
-    def __init__(self, name="mean", dtype=None, **kwargs):
+    def __init__(
+        self,
+        name: str | None = "mean",
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         reject_unknown(self, kwargs)
         super().__init__(name=name, dtype=dtype)
         self._total = self.add_variable((), name="total")
@@ -107,23 +135,23 @@ class Mean(Metric):
         # The training loop's running sums, as scalars of the state's dtype (adding to a
         # scalar costs a tenth of an in-place add to a 0-d array); written into the state
         # variables whenever those are read.
-        self._running = None
+        self._running: tuple[Any, Any] | None = None
         self._zeros = (self._total.value[()] * 0, self._count.value[()] * 0)
 
     @property
-    def total(self):
+    def total(self) -> Variable:
         """The weighted sum of the values (a state ``Variable``)."""
         self._store()
         return self._total
 
     @property
-    def count(self):
+    def count(self) -> Variable:
         """The sum of the weights (a state ``Variable``)."""
         self._store()
         return self._count
 
     @property
-    def variables(self):
+    def variables(self) -> list[Variable]:
         self._store()
         return super().variables
 
@@ -139,14 +167,14 @@ class Mean(Metric):
             running = (self._total.value[()], self._count.value[()])
         self._running = (running[0] + total, running[1] + count)
 
-    def reset_state(self):
+    def reset_state(self) -> None:
         if len(self._variables) == 2:  # only the sums: they start again from zero scalars
             self._running = self._zeros
             return
         self._running = None
         super().reset_state()
 
-    def update_state(self, values, sample_weight=None):
+    def update_state(self, values: Array, sample_weight: npt.ArrayLike | None = None) -> None:
         """Add the (weighted) values of one batch to the running mean."""
         if (
             sample_weight is None
@@ -174,7 +202,7 @@ class Mean(Metric):
             count = 1
         self._count.assign(self._count.value + xp.asarray(count, dtype=self.dtype))
 
-    def result(self):
+    def result(self) -> float | np.ndarray:
         running = self._running
         if running is not None:
             total, count = running
@@ -198,7 +226,13 @@ class MeanMetricWrapper(Mean):
         **kwargs: keyword arguments passed on to ``fn`` at every call (``threshold=0.7``).
     """
 
-    def __init__(self, fn, name=None, dtype=None, **kwargs):
+    def __init__(
+        self,
+        fn: Callable[..., Array],
+        name: str | None = None,
+        dtype: npt.DTypeLike | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         if not callable(fn):
             raise TypeError(f"MeanMetricWrapper needs a callable `fn`, got {fn!r}.")
         _check_fn_kwargs(fn, kwargs)
@@ -207,22 +241,28 @@ class MeanMetricWrapper(Mean):
         self._fn_kwargs = kwargs
 
     @property
-    def fn(self):
+    def fn(self) -> Callable[..., Array]:
         """The wrapped per-sample function."""
         return self._fn
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    # Keras's signature: (y_true, y_pred) where Mean, the base class, takes values; so the
+    # override is not a substitute for Mean.update_state, as in Keras.
+    def update_state(  # type: ignore[override]
+        self, y_true: Array, y_pred: Array, sample_weight: npt.ArrayLike | None = None
+    ) -> None:
         """Compute ``fn`` on the batch and add its values to the running mean."""
         values = self._fn(y_true, y_pred, **self._fn_kwargs)
         super().update_state(values, sample_weight=sample_weight)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = {"name": self.name, "dtype": self.dtype, "fn": _serialize_fn(self._fn)}
         config.update(self._fn_kwargs)
         return config
 
     @classmethod
-    def from_config(cls, config, custom_objects=None):
+    def from_config(
+        cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None
+    ) -> Self:
         config = dict(config)
         if "fn" in config:
             config["fn"] = METRICS.deserialize(config["fn"], custom_objects)

@@ -20,10 +20,13 @@ pass ends at the end of the data, with the same warning when that comes first.
 This module only hands out the raw batches; ``source_training`` checks and converts them.
 """
 
+from __future__ import annotations
+
 import itertools
 import warnings
 from collections import deque
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -33,10 +36,16 @@ from neuronet.utils.sequence import PyDataset
 
 # Containers that hold the data itself: they go the array way (``data.as_array``), never
 # the batch way, whatever methods they have.
+if TYPE_CHECKING:
+    from collections.abc import Generator, Iterator
+
+    # (index of the batch, the batch as the source gave it)
+    _Batches = Generator[tuple[int, Any], None, None]
+
 _ARRAY_TYPES = (np.ndarray, list, tuple, str, bytes, range, set, frozenset, memoryview, Mapping)
 
 
-def is_batch_source(data) -> bool:
+def is_batch_source(data: object) -> bool:
     """True when ``data`` yields batches (a PyDataset, a generator, an iterable of batches).
 
     Arrays, lists, tuples, pandas objects and anything NumPy can convert are data, not
@@ -63,7 +72,7 @@ def _is_indexed(data):
     )
 
 
-def describe(data) -> str:
+def describe(data: object) -> str:
     """What the source is, for messages: ``"a PyDataset"``, ``"a generator"``, ..."""
     if isinstance(data, PyDataset) or _is_indexed(data):
         return "a PyDataset"
@@ -72,7 +81,7 @@ def describe(data) -> str:
     return "an iterable of batches"
 
 
-def positive_int(value, name: str) -> int | None:
+def positive_int(value: object, name: str) -> int | None:
     """``value`` as an int >= 1 (None stays None), or a DataError naming ``name``."""
     if value is None:
         return None
@@ -104,7 +113,14 @@ class BatchSource:
     """
 
     def __init__(
-        self, data, name="x", shuffle=False, steps=None, steps_name="steps", passes=1, cycle=False
+        self,
+        data: Any,
+        name: str = "x",
+        shuffle: bool = False,
+        steps: int | None = None,
+        steps_name: str = "steps",
+        passes: int = 1,
+        cycle: bool = False,
     ):
         self.data = data
         self.name = name
@@ -116,11 +132,12 @@ class BatchSource:
         self.cycle = cycle
         self.exhausted = False  # a generator ended before giving the batches asked for
         self._yielded = False  # whether any batch came out yet (an empty source warns not)
-        self._learned = None  # batches in a whole pass, once one pass has counted them
-        self._pass = None  # the iterator of the pass that peek() opened
-        self._first = None  # the batch peek() took from it
-        self._current = None  # the pass being read, closed by end_pass()
-        self._stream = None  # the continuing stream (iterator or batch indices) when steps
+        self._learned: int | None = None  # batches in a whole pass, once one pass counted them
+        self._pass: _Batches | None = None  # the iterator of the pass that peek() opened
+        self._first: tuple[int, Any] | None = None  # the batch peek() took from it
+        self._current: _Batches | None = None  # the pass being read, closed by end_pass()
+        # the continuing stream (iterator or batch indices) when steps
+        self._stream: Iterator[Any] | None = None
         if self.indexed:
             self.count = _num_batches(data)
             if self.count == 0:
@@ -144,7 +161,7 @@ class BatchSource:
                 )
 
     @property
-    def steps(self):
+    def steps(self) -> int | None:
         """Batches per pass when known (for the progress bar), else None."""
         if self.steps_given is not None:
             return self.steps_given
@@ -156,7 +173,7 @@ class BatchSource:
             return len(self.data)
         return None
 
-    def peek(self):
+    def peek(self) -> tuple[int, Any] | None:
         """``(index, batch)`` that the next pass starts with, or None if it has none.
 
         The batch is fetched once: the next ``batches()`` starts with this very object.
@@ -166,15 +183,15 @@ class BatchSource:
             self._first = next(self._pass, None)
         return self._first
 
-    def batches(self):
+    def batches(self) -> Iterator[tuple[int, Any]]:
         """``(index, batch)`` for each batch of the next pass; call ``end_pass()`` after."""
         self.peek()
-        current, first = self._pass, self._first
+        current, first = cast("_Batches", self._pass), self._first  # peek() opened the pass
         self._pass = self._first = None
         self._current = current
         return current if first is None else itertools.chain([first], current)
 
-    def end_pass(self):
+    def end_pass(self) -> None:
         """Close the pass (stopping workers that build batches ahead); ``on_epoch_end()``."""
         if self._current is not None:
             self._current.close()

@@ -4,14 +4,23 @@ Everything here runs before a model changes: a call that fails validation leaves
 the optimizer state and the build status as they were.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from neuronet import backend
 from neuronet.errors import DataError, ShapeError
 from neuronet.layers.layer import format_shape
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
-def as_array(value, name, finite=True):
+    import numpy.typing as npt
+
+
+def as_array(value: Any, name: str, finite: bool = True) -> np.ndarray:
     """``value`` as a NumPy array of numbers, or a DataError saying what is wrong.
 
     ``finite``: refuse NaN and infinities (training data); ``predict`` passes False, since a
@@ -111,7 +120,7 @@ def _is_number(value):
     return True
 
 
-def check_same_length(arrays):
+def check_same_length(arrays: Sequence[tuple[str, Any]]) -> None:
     """All named arrays must have as many samples as the first."""
     (first_name, first), *rest = arrays
     for name, array in rest:
@@ -122,7 +131,7 @@ def check_same_length(arrays):
             )
 
 
-def check_input_shape(model, x):
+def check_input_shape(model: Any, x: np.ndarray) -> None:
     """Raise a ShapeError naming the first layer, both shapes and the fix, when x does not fit."""
     expected = model.input_shape_or_none()
     if expected is None:
@@ -156,7 +165,12 @@ def check_input_shape(model, x):
     raise ShapeError(message)
 
 
-def sample_weights(sample_weight, class_weight, y, n):
+def sample_weights(
+    sample_weight: npt.ArrayLike | None,
+    class_weight: Mapping[Any, float] | None,
+    y: np.ndarray,
+    n: int,
+) -> np.ndarray | None:
     """Per-sample weights from ``sample_weight`` and/or ``class_weight`` (None if neither)."""
     weights = None
     if sample_weight is not None:
@@ -187,14 +201,14 @@ def sample_weights(sample_weight, class_weight, y, n):
     return weights
 
 
-def class_indices(y):
+def class_indices(y: np.ndarray) -> np.ndarray:
     """The class of each sample: argmax of one-hot rows, else the (rounded) label itself."""
     if y.ndim >= 2 and y.shape[-1] > 1:
         return np.argmax(y, axis=-1).reshape(len(y))
     return np.round(y.reshape(len(y))).astype("int64")
 
 
-def split_validation(arrays, validation_split):
+def split_validation(arrays: Sequence[Any], validation_split: float) -> tuple[list[Any], list[Any]]:
     """Keras's ``validation_split``: the last fraction of the samples, before any shuffling."""
     if not 0.0 < validation_split < 1.0:
         raise DataError(f"`validation_split` must be in (0, 1), got {validation_split}.")
@@ -210,7 +224,7 @@ def split_validation(arrays, validation_split):
     return train, val
 
 
-def unpack_validation_data(validation_data):
+def unpack_validation_data(validation_data: Any) -> tuple[Any, Any, Any]:
     """``(x, y)`` or ``(x, y, sample_weight)``, as Keras accepts it."""
     if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
         raise DataError(

@@ -1,11 +1,27 @@
 """Sequential: a plain stack of layers, each feeding the next."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy.typing as npt
+
 from neuronet import backend
 from neuronet.errors import NotBuiltError, ShapeError
 from neuronet.layers import InputLayer, KerasTensor, Layer
 from neuronet.layers.layer import format_shape
 from neuronet.models import summary as summary_module
 from neuronet.models.trainer import Trainer
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Callable, Iterable, Sequence
+
+    import numpy as np
+
+    from neuronet.backend import Array
+    from neuronet.layers.layer import Shape
+    from neuronet.variables import Variable
 
 
 class Sequential(Trainer):
@@ -22,11 +38,16 @@ class Sequential(Trainer):
     30
     """
 
-    def __init__(self, layers=None, name=None, trainable=True):
+    def __init__(
+        self,
+        layers: Iterable[Layer | KerasTensor] | None = None,
+        name: str | None = None,
+        trainable: bool = True,
+    ):
         self.name = name or backend.unique_name("sequential")
-        self._layers = []
-        self._layer_names = set()
-        self._input_layer = None
+        self._layers: list[Layer] = []
+        self._layer_names: set[str] = set()
+        self._input_layer: InputLayer | _ImplicitInput | None = None
         self._trainable = bool(trainable)
         self.built = False
         self._init_trainer()
@@ -35,11 +56,11 @@ class Sequential(Trainer):
 
     # --- structure ----------------------------------------------------------------------------
     @property
-    def layers(self):
+    def layers(self) -> list[Layer]:
         """The model's layers in order (without the InputLayer, as in Keras)."""
         return list(self._layers)
 
-    def add(self, layer):
+    def add(self, layer: Layer | KerasTensor) -> None:
         """Append a layer; once the input shape is known, every layer is built at once."""
         if isinstance(layer, KerasTensor):
             layer = layer._input_layer
@@ -75,7 +96,7 @@ class Sequential(Trainer):
                     self._input_layer = None
                 raise
 
-    def pop(self):
+    def pop(self) -> Layer:
         """Remove the last layer."""
         if not self._layers:
             raise TypeError(f"There are no layers in model '{self.name}' to pop.")
@@ -86,7 +107,7 @@ class Sequential(Trainer):
         self._metrics = None
         return layer
 
-    def get_layer(self, name=None, index=None):
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         """A layer by name or by index in ``layers``."""
         if index is not None:
             if not -len(self._layers) <= index < len(self._layers):
@@ -102,34 +123,36 @@ class Sequential(Trainer):
         raise ValueError(f"No layer named '{name}' in model '{self.name}'; layers: {names}.")
 
     # --- building -----------------------------------------------------------------------------
-    def input_shape_or_none(self):
+    def input_shape_or_none(self) -> Shape | None:
         """The declared or built input shape ``(None, features)``, or None if unknown yet."""
         if self._input_layer is not None:
             return tuple(self._input_layer.batch_shape)
-        if self._layers and self._layers[0].built:
-            return tuple(self._layers[0].input_shape)
+        first = self._layers[0] if self._layers else None
+        if first is not None and first.built and first.input_shape is not None:
+            return tuple(first.input_shape)
         return None
 
     @property
-    def input_shape(self):
+    def input_shape(self) -> Shape:
         shape = self.input_shape_or_none()
         if shape is None:
             raise NotBuiltError(f"Model '{self.name}' has no input shape yet.")
         return shape
 
     @property
-    def output_shape(self):
-        if not self.built:
+    def output_shape(self) -> Shape:
+        shape = self._layers[-1].output_shape if self.built else None
+        if shape is None:
             raise NotBuiltError(f"Model '{self.name}' is not built yet.")
-        return self._layers[-1].output_shape
+        return shape
 
     @property
-    def compute_dtype(self):
+    def compute_dtype(self) -> str:
         if self._layers:
             return self._layers[0].dtype
         return backend.floatx()
 
-    def output_shape_for(self, input_shape):
+    def output_shape_for(self, input_shape: Sequence[int | None]) -> Shape:
         """The output shape for inputs of ``input_shape``, without building anything."""
         shape = tuple(input_shape)
         for layer in self._layers:
@@ -138,7 +161,7 @@ class Sequential(Trainer):
             shape = tuple(layer.compute_output_shape(shape))
         return shape
 
-    def build(self, input_shape=None):
+    def build(self, input_shape: Sequence[int | None] | None = None) -> None:
         """Create every layer's weights for inputs of ``input_shape`` (batch axis first)."""
         if input_shape is None:
             input_shape = self.input_shape_or_none()
@@ -171,7 +194,7 @@ class Sequential(Trainer):
             shape = tuple(layer.compute_output_shape(shape))
         self.built = True
 
-    def __call__(self, inputs, training=False):
+    def __call__(self, inputs: npt.ArrayLike, training: bool = False) -> Array:
         """Run the model on an array (building it on first use); returns an array."""
         from neuronet.models import data as data_checks
 
@@ -183,36 +206,36 @@ class Sequential(Trainer):
 
     # --- weights ------------------------------------------------------------------------------
     @property
-    def trainable(self):
+    def trainable(self) -> bool:
         return self._trainable
 
     @trainable.setter
-    def trainable(self, value):
+    def trainable(self, value: bool) -> None:
         self._trainable = bool(value)
         for layer in self._layers:
             layer.trainable = value
 
     @property
-    def weights(self):
+    def weights(self) -> list[Variable]:
         return [w for layer in self._layers for w in layer.weights]
 
     @property
-    def trainable_weights(self):
+    def trainable_weights(self) -> list[Variable]:
         return [w for layer in self._layers for w in layer.trainable_weights]
 
     @property
-    def non_trainable_weights(self):
+    def non_trainable_weights(self) -> list[Variable]:
         return [w for layer in self._layers for w in layer.non_trainable_weights]
 
     @property
-    def variables(self):
+    def variables(self) -> list[Variable]:
         return [w for layer in self._layers for w in layer.variables]
 
-    def get_weights(self):
+    def get_weights(self) -> list[np.ndarray]:
         """All weights as NumPy arrays, layer by layer (Keras's order)."""
         return [w.numpy() for w in self.weights]
 
-    def set_weights(self, weights):
+    def set_weights(self, weights: Iterable[npt.ArrayLike]) -> None:
         """Set all weights from a list in ``get_weights`` order; all or nothing."""
         weights = list(weights)
         own = self.weights
@@ -231,7 +254,7 @@ class Sequential(Trainer):
         for variable, value in zip(own, weights):
             variable.assign(backend.xp.asarray(value, dtype=variable.value.dtype))
 
-    def count_params(self):
+    def count_params(self) -> int:
         """Total number of weights (trainable and not)."""
         if not self.built:
             raise NotBuiltError(
@@ -242,13 +265,13 @@ class Sequential(Trainer):
     # --- description --------------------------------------------------------------------------
     def summary(
         self,
-        line_length=None,
-        positions=None,
-        print_fn=None,
-        expand_nested=False,
-        show_trainable=False,
-        layer_range=None,
-    ):
+        line_length: int | None = None,
+        positions: Sequence[float] | None = None,
+        print_fn: Callable[[str], object] | None = None,
+        expand_nested: bool = False,
+        show_trainable: bool = False,
+        layer_range: Sequence[str | int] | None = None,
+    ) -> None:
         """Print the table of layers, output shapes and parameter counts (Keras 2 style)."""
         if not self.built:
             raise NotBuiltError(
@@ -261,44 +284,53 @@ class Sequential(Trainer):
         for line in lines:
             print_fn(line)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         """Keras 3's config: name, trainable, dtype policy, the layers and the input shape."""
         from neuronet.saving import json_config
 
         return json_config.sequential_config(self)
 
     @classmethod
-    def from_config(cls, config, custom_objects=None):
+    def from_config(
+        cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None
+    ) -> Sequential:
         from neuronet.saving import json_config
 
         return json_config.sequential_from_config(config, custom_objects)
 
-    def to_json(self, dialect="keras3", **kwargs):
+    def to_json(self, dialect: str = "keras3", **kwargs: Any) -> str:
         """The model's architecture as a Keras JSON string: Keras 3's form, or tf_keras's with
         ``dialect="keras2"``; other keyword arguments go to ``json.dumps``."""
         from neuronet.saving import json_config
 
         return json_config.to_json(self, dialect=dialect, **kwargs)
 
-    def save(self, filepath, overwrite=True, include_optimizer=True):
+    def save(
+        self,
+        filepath: str | os.PathLike[str],
+        overwrite: bool = True,
+        include_optimizer: bool = True,
+    ) -> None:
         """Save the whole model: ``.keras`` (Keras 3 archive) or ``.h5`` (Keras 2 file)."""
         from neuronet.saving import model_files
 
         model_files.save_model(self, filepath, overwrite, include_optimizer)
 
-    def save_weights(self, filepath, overwrite=True):
+    def save_weights(self, filepath: str | os.PathLike[str], overwrite: bool = True) -> None:
         """Write the weights to an HDF5 file (Keras 2 layout for .h5)."""
         from neuronet.saving import hdf5
 
         hdf5.save_weights(self, filepath, overwrite=overwrite)
 
-    def load_weights(self, filepath, skip_mismatch=False, by_name=False):
+    def load_weights(
+        self, filepath: str | os.PathLike[str], skip_mismatch: bool = False, by_name: bool = False
+    ) -> None:
         """Read weights written by ``save_weights`` (or by Keras) into this model."""
         from neuronet.saving import hdf5
 
         hdf5.load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Sequential name={self.name}, built={self.built}, layers={len(self._layers)}>"
 
 

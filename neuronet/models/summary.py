@@ -1,11 +1,20 @@
 """``model.summary()``: the Keras 2 table of layers, output shapes and parameter counts."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from neuronet.layers.layer import format_shape
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
-def readable_size(num_bytes):
+    from neuronet.models.sequential import Sequential
+
+
+def readable_size(num_bytes: float) -> str:
     """``164`` -> ``'164.00 Byte'``, ``2048`` -> ``'2.00 KB'`` (Keras 2's units, base 1024)."""
     for unit in ("Byte", "KB", "MB", "GB", "TB"):
         if num_bytes < 1024:
@@ -34,7 +43,12 @@ def _wrap_row(fields, positions):
     return lines
 
 
-def summary_lines(model, line_length=None, positions=None, show_trainable=False):
+def summary_lines(
+    model: Sequential,
+    line_length: int | None = None,
+    positions: Sequence[float] | None = None,
+    show_trainable: bool = False,
+) -> list[str]:
     """The lines ``summary`` prints, as a list of strings."""
     line_length = line_length or 65
     fractions = positions or [0.45, 0.85, 1.0]
@@ -53,7 +67,7 @@ def summary_lines(model, line_length=None, positions=None, show_trainable=False)
     for layer in model.layers:
         row = [
             f"{layer.name} ({type(layer).__name__})",
-            format_shape(layer.output_shape),
+            format_shape(layer.output_shape or ()),  # set: the model is built
             layer.count_params(),
         ]
         if show_trainable:

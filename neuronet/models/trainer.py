@@ -16,7 +16,12 @@ gradient descent; the last batch of an epoch may be smaller, and its gradient is
 its own samples, as in Keras.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+import numpy.typing as npt
 
 from neuronet import activations, backend, losses, optimizers, variables
 from neuronet import metrics as metrics_module
@@ -27,6 +32,18 @@ from neuronet.models import data as data_checks
 from neuronet.models import source_training
 from neuronet.models.batches import is_batch_source
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
+    from neuronet.callbacks.callback import Callback
+    from neuronet.callbacks.history import History
+    from neuronet.losses.loss import Loss
+    from neuronet.optimizers.optimizer import Optimizer
+
+    # What evaluate and the *_on_batch methods return: the loss alone, [loss, *metrics], or
+    # a dict by name; a metric with several thresholds gives an array.
+    Results = float | np.ndarray | list[float | np.ndarray] | dict[str, float | np.ndarray]
+
 
 class Trainer:
     """Mixin giving a model ``compile``/``fit``/``evaluate``/``predict`` (Keras 3's API).
@@ -34,6 +51,14 @@ class Trainer:
     The model class provides ``layers``, ``build(input_shape)``, ``built``,
     ``input_shape_or_none()``, ``output_shape_for(input_shape)`` and ``trainable_weights``.
     """
+
+    if TYPE_CHECKING:  # what the model class provides, as the type checker should see it
+        built: bool
+
+        def build(self, input_shape: Sequence[int | None] | None = None) -> None: ...
+
+        @property
+        def compute_dtype(self) -> str: ...
 
     def _init_trainer(self):
         self.optimizer = None
@@ -51,16 +76,16 @@ class Trainer:
     # --- compile ------------------------------------------------------------------------------
     def compile(
         self,
-        optimizer="rmsprop",
-        loss=None,
-        loss_weights=None,
-        metrics=None,
-        weighted_metrics=None,
-        run_eagerly=False,
-        steps_per_execution=1,
-        jit_compile="auto",
-        auto_scale_loss=True,
-    ):
+        optimizer: str | Optimizer | dict[str, Any] = "rmsprop",
+        loss: str | Callable[..., Any] | Loss | dict[str, Any] | None = None,
+        loss_weights: float | Sequence[float] | None = None,
+        metrics: Sequence[Any] | None = None,
+        weighted_metrics: Sequence[Any] | None = None,
+        run_eagerly: bool = False,
+        steps_per_execution: int = 1,
+        jit_compile: bool | str = "auto",
+        auto_scale_loss: bool = True,
+    ) -> None:
         """Configure training: the optimizer, the loss and the metrics to report.
 
         Args:
@@ -116,7 +141,7 @@ class Trainer:
             )
 
     @property
-    def metrics_names(self):
+    def metrics_names(self) -> list[str]:
         names = ["loss"]
         if self._metrics is not None:
             names += [m.name for m, _ in self._metrics]
@@ -312,24 +337,24 @@ class Trainer:
     # --- fit ----------------------------------------------------------------------------------
     def fit(
         self,
-        x=None,
-        y=None,
-        batch_size=None,
-        epochs=1,
-        verbose="auto",
-        callbacks=None,
-        validation_split=0.0,
-        validation_data=None,
-        shuffle=True,
-        class_weight=None,
-        sample_weight=None,
-        initial_epoch=0,
-        steps_per_epoch=None,
-        validation_steps=None,
-        validation_batch_size=None,
-        validation_freq=1,
-        **kwargs,
-    ):
+        x: Any = None,
+        y: npt.ArrayLike | None = None,
+        batch_size: int | None = None,
+        epochs: int = 1,
+        verbose: int | str = "auto",
+        callbacks: Sequence[Callback] | None = None,
+        validation_split: float = 0.0,
+        validation_data: Any = None,
+        shuffle: bool | str = True,
+        class_weight: Mapping[int, float] | None = None,
+        sample_weight: npt.ArrayLike | None = None,
+        initial_epoch: int = 0,
+        steps_per_epoch: int | None = None,
+        validation_steps: int | None = None,
+        validation_batch_size: int | None = None,
+        validation_freq: int = 1,
+        **kwargs: Any,
+    ) -> History:
         """Train for ``epochs`` passes over the data; returns the ``History``.
 
         ``x`` and ``y`` are arrays (NumPy, pandas, nested lists), or ``x`` alone is a batch
@@ -446,7 +471,9 @@ class Trainer:
                 if validation_source:
                     val_logs = source_training.evaluate_feed(self, validation, callback_list)
                 else:
-                    val_logs = self._evaluate_arrays(
+                    # mypy matches the unpacked `validation` (typed Any) against every
+                    # parameter, so it counts the two arguments after it as extra.
+                    val_logs = self._evaluate_arrays(  # type: ignore[call-arg]
                         *validation, validation_batch_size, callback_list
                     )
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
@@ -489,15 +516,15 @@ class Trainer:
 
     def evaluate(
         self,
-        x=None,
-        y=None,
-        batch_size=None,
-        verbose="auto",
-        sample_weight=None,
-        steps=None,
-        callbacks=None,
-        return_dict=False,
-    ):
+        x: Any = None,
+        y: npt.ArrayLike | None = None,
+        batch_size: int | None = None,
+        verbose: int | str = "auto",
+        sample_weight: npt.ArrayLike | None = None,
+        steps: int | None = None,
+        callbacks: Sequence[Callback] | None = None,
+        return_dict: bool = False,
+    ) -> Results:
         """Loss and metrics on the given data: a scalar, a list ``[loss, *metrics]``, or a dict.
 
         ``x`` may be a batch source, as for ``fit``; ``steps`` then limits the batches used.
@@ -527,7 +554,14 @@ class Trainer:
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
-    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None):
+    def predict(
+        self,
+        x: Any,
+        batch_size: int | None = None,
+        verbose: int | str = 0,
+        steps: int | None = None,
+        callbacks: Sequence[Callback] | None = None,
+    ) -> np.ndarray:
         """The model's outputs for ``x``, computed in batches, as a NumPy array.
 
         ``verbose`` defaults to 0 (no progress bar), as in Keras 2. ``x`` may be a batch
@@ -574,12 +608,12 @@ class Trainer:
             batch_size=batch_size,
         )
 
-    def predict_on_batch(self, x):
+    def predict_on_batch(self, x: npt.ArrayLike) -> np.ndarray:
         """The outputs for one batch, as a NumPy array."""
         x = data_checks.as_array(x, "x")
         return self.predict(x, batch_size=len(x))
 
-    def predict_classes(self, x, batch_size=32, verbose=0):
+    def predict_classes(self, x: Any, batch_size: int = 32, verbose: int | str = 0) -> np.ndarray:
         """Class predictions as Keras 2 gave them: argmax for several outputs, else p > 0.5.
 
         Returns int32 labels: shape ``(n,)`` for several outputs, ``(n, 1)`` for one.
@@ -589,19 +623,19 @@ class Trainer:
             return probabilities.argmax(axis=-1).astype("int32")
         return (probabilities > 0.5).astype("int32")
 
-    def predict_proba(self, x, batch_size=32, verbose=0):
+    def predict_proba(self, x: Any, batch_size: int = 32, verbose: int | str = 0) -> np.ndarray:
         """The outputs, read as probabilities (Keras 2's alias of ``predict``)."""
         return self.predict(x, batch_size=batch_size, verbose=verbose)
 
     def train_on_batch(
         self,
-        x,
-        y=None,
-        sample_weight=None,
-        class_weight=None,
-        return_dict=False,
-        reset_metrics=True,
-    ):
+        x: Any,  # arrays as for fit: NumPy, pandas, nested lists
+        y: npt.ArrayLike | None = None,
+        sample_weight: npt.ArrayLike | None = None,
+        class_weight: Mapping[int, float] | None = None,
+        return_dict: bool = False,
+        reset_metrics: bool = True,
+    ) -> Results:
         """One gradient update on one batch; returns the loss (and metrics) on it."""
         self._require_compiled("train_on_batch")
         x, y, weights = self._prepare(x, y, sample_weight, class_weight)
@@ -614,7 +648,13 @@ class Trainer:
         self._update_metrics(y, outputs, weights)
         return self._batch_result(loss, return_dict)
 
-    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+    def test_on_batch(
+        self,
+        x: Any,  # arrays as for fit: NumPy, pandas, nested lists
+        y: npt.ArrayLike | None = None,
+        sample_weight: npt.ArrayLike | None = None,
+        return_dict: bool = False,
+    ) -> Results:
         """The loss (and metrics) on one batch, without updating the weights."""
         self._require_compiled("test_on_batch")
         x, y, weights = self._prepare(x, y, sample_weight)

@@ -5,7 +5,10 @@ speak Keras's ``{"module", "class_name", "config", "registered_name"}`` format. 
 are matched case-insensitively, as Keras 3 does (``'SGD'``, ``'sgd'``, ``'Sgd'``).
 """
 
+from __future__ import annotations
+
 import inspect
+from typing import Any, overload
 
 from neuronet.errors import UnknownIdentifierError
 from neuronet.optimizers import schedules
@@ -53,12 +56,12 @@ def _lookup(name, custom_objects=None):
     return OPTIMIZERS.lookup(name, custom_objects)
 
 
-def serialize(optimizer):
+def serialize(optimizer: Optimizer) -> dict[str, Any]:
     """``{"module": "keras.optimizers", "class_name", "config", "registered_name"}``."""
     return OPTIMIZERS.serialize(optimizer)
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(config: str | dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Any:
     """An optimizer from ``serialize``'s output (Keras 2's or 3's), or from a name.
 
     Args:
@@ -81,7 +84,13 @@ def deserialize(config, custom_objects=None):
     return cls.from_config(inner)
 
 
-def get(identifier):
+@overload
+def get(identifier: None) -> None: ...
+@overload
+def get(identifier: str | dict[str, Any] | Optimizer) -> Optimizer: ...
+
+
+def get(identifier: str | dict[str, Any] | Optimizer | None) -> Optimizer | None:
     """An optimizer from a name (fresh, Keras 3 defaults), a config dict, or an instance.
 
     Raises:

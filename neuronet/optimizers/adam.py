@@ -1,9 +1,18 @@
 """Adam: adaptive moment estimation (Kingma and Ba, 2014), with optional AMSGrad."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from neuronet.backend import xp
 from neuronet.optimizers.optimizer import DefaultLearningRate, Optimizer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from neuronet.optimizers.schedules import LearningRateSchedule
 
 _DEFAULT_LEARNING_RATE = DefaultLearningRate(0.001)
 
@@ -34,22 +43,22 @@ class Adam(Optimizer):
 
     def __init__(
         self,
-        learning_rate=_DEFAULT_LEARNING_RATE,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        amsgrad=False,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        use_ema=False,
-        ema_momentum=0.99,
-        ema_overwrite_frequency=None,
-        loss_scale_factor=None,
-        gradient_accumulation_steps=None,
-        name=None,
-        **kwargs,
+        learning_rate: float | LearningRateSchedule | Callable[[], float] = _DEFAULT_LEARNING_RATE,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        amsgrad: bool = False,
+        weight_decay: float | None = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        use_ema: bool = False,
+        ema_momentum: float = 0.99,
+        ema_overwrite_frequency: int | None = None,
+        loss_scale_factor: float | None = None,
+        gradient_accumulation_steps: int | None = None,
+        name: str | None = None,
+        **kwargs: Any,
     ):
         super().__init__(
             learning_rate=learning_rate,
@@ -105,7 +114,7 @@ class Adam(Optimizer):
         delta /= denominator
         value -= delta
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.update(
             {

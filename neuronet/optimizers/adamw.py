@@ -1,7 +1,16 @@
 """AdamW: Adam with decoupled weight decay (Loshchilov and Hutter, 2019)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from neuronet.optimizers.adam import Adam
 from neuronet.optimizers.optimizer import DefaultLearningRate
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from neuronet.optimizers.schedules import LearningRateSchedule
 
 _DEFAULT_LEARNING_RATE = DefaultLearningRate(0.001)
 
@@ -27,22 +36,22 @@ class AdamW(Adam):
 
     def __init__(
         self,
-        learning_rate=_DEFAULT_LEARNING_RATE,
-        weight_decay=0.004,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        amsgrad=False,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        use_ema=False,
-        ema_momentum=0.99,
-        ema_overwrite_frequency=None,
-        loss_scale_factor=None,
-        gradient_accumulation_steps=None,
-        name=None,
-        **kwargs,
+        learning_rate: float | LearningRateSchedule | Callable[[], float] = _DEFAULT_LEARNING_RATE,
+        weight_decay: float | None = 0.004,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        amsgrad: bool = False,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        use_ema: bool = False,
+        ema_momentum: float = 0.99,
+        ema_overwrite_frequency: int | None = None,
+        loss_scale_factor: float | None = None,
+        gradient_accumulation_steps: int | None = None,
+        name: str | None = None,
+        **kwargs: Any,
     ):
         if weight_decay is None:
             raise ValueError("Argument `weight_decay` must be a float. Received: weight_decay=None")

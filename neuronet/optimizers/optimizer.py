@@ -18,19 +18,29 @@ Subclasses create their slots in ``_build_slots``, compute the step's scalar con
 dtype in ``_coefficients`` and update one weight in place in ``_update_step``.
 """
 
+from __future__ import annotations
+
 import inspect
 import math
 import numbers
 import re
 import warnings
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
+import numpy.typing as npt
 
 from neuronet import backend
 from neuronet.backend import xp
 from neuronet.errors import ShapeError, check_kwargs
 from neuronet.optimizers import schedules as lr_schedules
 from neuronet.variables import Variable
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
+
+    from neuronet.backend import Array
+    from neuronet.optimizers.schedules import LearningRateSchedule
 
 # Keys that Keras 2 (tf.keras >= 2.11) writes into optimizer configs and Keras 3 dropped.
 _KERAS2_ONLY_KEYS = ("is_legacy_optimizer", "jit_compile")
@@ -47,11 +57,11 @@ class ScalarVariable(Variable):
     step, and a device round trip per step would stall the GPU.
     """
 
-    def __init__(self, value, name, *, path=None, dtype):
+    def __init__(self, value: float, name: str, *, path: str | None = None, dtype: npt.DTypeLike):
         super().__init__(0, name, path=path, trainable=False, dtype=dtype)
         self.value = np.array(value, dtype=dtype)
 
-    def assign(self, value):
+    def assign(self, value: npt.ArrayLike) -> Self:
         value = np.asarray(backend.to_numpy(value))
         if value.shape != ():
             raise ShapeError(f"Cannot assign an array of shape {value.shape} to '{self.path}'.")
@@ -96,18 +106,18 @@ class Optimizer:
 
     def __init__(
         self,
-        learning_rate,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        use_ema=False,
-        ema_momentum=0.99,
-        ema_overwrite_frequency=None,
-        loss_scale_factor=None,
-        gradient_accumulation_steps=None,
-        name=None,
-        **kwargs,
+        learning_rate: float | LearningRateSchedule | Callable[[], float],
+        weight_decay: float | None = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        use_ema: bool = False,
+        ema_momentum: float = 0.99,
+        ema_overwrite_frequency: int | None = None,
+        loss_scale_factor: float | None = None,
+        gradient_accumulation_steps: int | None = None,
+        name: str | None = None,
+        **kwargs: Any,
     ):
         if "lr" in kwargs:
             if not isinstance(learning_rate, DefaultLearningRate):
@@ -144,15 +154,18 @@ class Optimizer:
         self.built = False
         self._flat = False
         self._plain = False
-        self._flat_list = None  # the list of variables ``step`` last updated flat
-        self._variables = []
-        self._trainable_variables = []
-        self._index = {}  # id(weight) -> position in the list given to build
+        # the list of variables ``step`` last updated flat
+        self._flat_list: Sequence[Variable] | None = None
+        self._variables: list[Variable] = []
+        self._trainable_variables: list[Variable] = []
+        self._index: dict[int, int] = {}  # id(weight) -> position in the list given to build
         self._iterations = ScalarVariable(
             0, "iteration", path=self._path("iteration"), dtype="int64"
         )
         self._variables.append(self._iterations)
-        self._learning_rate = None
+        self._learning_rate: ScalarVariable | LearningRateSchedule | Callable[[], float] | None = (
+            None
+        )
         self.learning_rate = learning_rate
 
     def __getstate__(self):
@@ -225,7 +238,7 @@ class Optimizer:
 
     # --- learning rate and step count -------------------------------------------------------
     @property
-    def iterations(self):
+    def iterations(self) -> ScalarVariable | np.int64:
         """The step counter (a Variable; ``int(optimizer.iterations)`` gives the count).
 
         With gradient accumulation it counts updates, ``steps // gradient_accumulation_steps``.
@@ -235,12 +248,12 @@ class Optimizer:
         return self._iterations
 
     @property
-    def learning_rate(self):
+    def learning_rate(self) -> float:
         """The current learning rate as a float (a schedule is evaluated at ``iterations``)."""
         return float(self._current_learning_rate())
 
     @learning_rate.setter
-    def learning_rate(self, value):
+    def learning_rate(self, value: float | LearningRateSchedule | Callable[[], float]) -> None:
         if isinstance(value, lr_schedules.LearningRateSchedule) or callable(value):
             if isinstance(self._learning_rate, ScalarVariable):
                 self._variables.remove(self._learning_rate)
@@ -276,17 +289,17 @@ class Optimizer:
             value = rate()
         return np.dtype(backend.floatx()).type(backend.to_numpy(value))
 
-    def scale_loss(self, loss):
+    def scale_loss(self, loss: Array) -> Array:
         """Multiply the loss by ``loss_scale_factor`` (if set) before computing gradients."""
         return loss if self.loss_scale_factor is None else loss * self.loss_scale_factor
 
     # --- state ------------------------------------------------------------------------------
     @property
-    def variables(self):
+    def variables(self) -> list[Variable]:
         """All state in Keras 3's order: iteration, learning rate, then the slots."""
         return list(self._variables)
 
-    def build(self, variables):
+    def build(self, variables: Iterable[Variable]) -> None:
         """Create the optimizer's state for ``variables`` (done by the first step).
 
         State then persists: later steps (and later ``fit`` calls) continue from it.
@@ -300,7 +313,7 @@ class Optimizer:
         # step over all of them can run as one update of the flat buffers.
         pack = variables[0].pack if variables else None
         self._pack = pack if pack is not None and pack.covers(variables) else None
-        self._flat_buffers = {}  # id(first view of a packed slot) -> its flat buffer
+        self._flat_buffers: dict[int, Array] = {}  # id(first view of a packed slot) -> buffer
         if self.use_ema:
             self._averages = self.add_optimizer_variables(variables, "average")
         if self.gradient_accumulation_steps:
@@ -328,15 +341,17 @@ class Optimizer:
         """Create the update rule's slots; return the lists the update needs, in its order."""
         return []
 
-    def add_optimizer_variables(self, variables, names, initializer=0.0):
+    def add_optimizer_variables(
+        self, variables: Sequence[Variable], names: str | Sequence[str], initializer: float = 0.0
+    ) -> list[Variable] | tuple[list[Variable], ...]:
         """One slot per weight and name, named like Keras (``dense_kernel_momentum``).
 
         Several names are created interleaved per weight, in Keras 3's order. Returns a list
         of slots for one name, a tuple of lists for several.
         """
         single = isinstance(names, str)
-        names = [names] if single else list(names)
-        slots = tuple([] for _ in names)
+        names = [names] if isinstance(names, str) else list(names)  # isinstance: for mypy
+        slots: tuple[list[Variable], ...] = tuple([] for _ in names)
         packed = getattr(self, "_pack", None)
         views = None
         if packed is not None and list(variables) == list(packed.variables):
@@ -347,7 +362,7 @@ class Optimizer:
                 views.append(packed.views(flat))
                 self._flat_buffers[id(views[-1][0])] = flat
         for position, variable in enumerate(variables):
-            prefix = variable.path.replace("/", "_")
+            prefix = str(variable.path).replace("/", "_")  # str: a Variable's path may be None
             for which, (slot_list, name) in enumerate(zip(slots, names)):
                 slot = Variable(
                     0.0 if views else xp.full(variable.shape, initializer, dtype=variable.dtype),
@@ -399,7 +414,9 @@ class Optimizer:
             gradient_buffer = views.pop() if needs_gradient_buffer else None
             self._records.append((slots, tuple(views), gradient_buffer))
 
-    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+    def exclude_from_weight_decay(
+        self, var_list: Iterable[Variable] | None = None, var_names: Iterable[str] | None = None
+    ) -> None:
         """Exempt weights from weight decay: those in ``var_list``, and those whose name
         contains one of the strings (regular expressions) in ``var_names``. Call before build.
         """
@@ -418,7 +435,7 @@ class Optimizer:
         return pattern is None or pattern.search(variable.name) is None
 
     # --- applying gradients -----------------------------------------------------------------
-    def gradient_factor(self, variables):
+    def gradient_factor(self, variables: Sequence[Variable]) -> float | None:
         """A factor the training loop may fold into the loss gradient before backward, so
         that ``step(variables, prescaled=True)`` is one addition per weight; None if none.
 
@@ -428,14 +445,15 @@ class Optimizer:
         """
         return None
 
-    def step(self, variables, prescaled=False):
+    def step(self, variables: Sequence[Variable], prescaled: bool = False) -> None:
         """Update every trainable variable in ``variables`` from its ``.grad``, in place.
 
         ``prescaled``: the gradients were multiplied by ``gradient_factor(variables)``.
         """
         if variables is self._flat_list:  # the same list as last step, known to be the pack
             if prescaled:
-                self._pack.values += self._pack.grads
+                # _flat_list is only set while the pack covers the variables (below).
+                self._pack.values += self._pack.grads  # type: ignore[union-attr]
                 self._iterations.value[()] = int(self._iterations.value) + 1
                 return
             self._flat_step()
@@ -444,7 +462,12 @@ class Optimizer:
             raise ValueError("Gradients were prescaled, but no factor was offered for them.")
         trainable = [variable for variable in variables if variable.trainable]
         self.apply([variable.grad for variable in trainable], trainable)
-        if self._flat and len(trainable) == len(variables) and self._pack.covers(trainable):
+        if (
+            self._flat
+            and self._pack is not None  # always, when _flat; said for the type checker
+            and len(trainable) == len(variables)
+            and self._pack.covers(trainable)
+        ):
             self._flat_list = variables  # remember the list: next steps skip the checks
 
     def _flat_step(self):
@@ -474,7 +497,7 @@ class Optimizer:
             self._update_moving_averages()
         self._iterations.value += 1
 
-    def apply_gradients(self, grads_and_vars):
+    def apply_gradients(self, grads_and_vars: Iterable[tuple[Array, Variable]]) -> ScalarVariable:
         """Apply ``[(gradient, variable), ...]``; returns ``iterations``. ``.grad`` is unused."""
         grads_and_vars = list(grads_and_vars)
         if grads_and_vars:
@@ -482,7 +505,9 @@ class Optimizer:
             self.apply(grads, variables)
         return self._iterations
 
-    def apply(self, grads, trainable_variables=None):
+    def apply(
+        self, grads: Iterable[Array], trainable_variables: Iterable[Variable] | None = None
+    ) -> None:
         """Apply ``grads`` to ``trainable_variables`` (by default those the optimizer was built
         with, in that order). The variables' own ``.grad`` arrays are neither read nor changed.
         """
@@ -683,25 +708,25 @@ class Optimizer:
         for variable, average in zip(variables, self._averages):
             variable.value[...] = average.value
 
-    def finalize_variable_values(self, var_list):
+    def finalize_variable_values(self, var_list: Iterable[Variable]) -> None:
         """At the end of training: with ``use_ema``, copy the averages into the weights."""
         if self.use_ema:
             self._overwrite_with_averages(list(var_list))
 
     # --- saving -----------------------------------------------------------------------------
-    def set_weights(self, weights):
+    def set_weights(self, weights: Iterable[npt.ArrayLike]) -> None:
         """Assign ``weights`` (arrays in the order of ``variables``) to the optimizer's state."""
         if not self.built:
             raise ValueError("Build the optimizer before calling `set_weights()`.")
         for variable, weight in zip(self._variables, weights):
             variable.assign(weight)
 
-    def save_own_variables(self, store):
+    def save_own_variables(self, store: MutableMapping[str, Any]) -> None:
         """Write the state into ``store`` under keys ``'0'``, ``'1'``, ... (Keras's layout)."""
         for i, variable in enumerate(self._variables):
             store[str(i)] = variable.numpy()
 
-    def load_own_variables(self, store):
+    def load_own_variables(self, store: Mapping[str, Any]) -> None:
         """Read the state written by ``save_own_variables`` (or by Keras 3)."""
         if len(store.keys()) != len(self._variables):
             warnings.warn(
@@ -715,9 +740,9 @@ class Optimizer:
             variable.assign(store[str(i)])
 
     # --- configuration ----------------------------------------------------------------------
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         """The constructor arguments, with Keras 3's keys and order."""
-        rate = self._learning_rate
+        rate: object = self._learning_rate
         if isinstance(rate, ScalarVariable):
             rate = float(rate)
         elif isinstance(rate, lr_schedules.LearningRateSchedule):
@@ -742,7 +767,9 @@ class Optimizer:
         }
 
     @classmethod
-    def from_config(cls, config, custom_objects=None):
+    def from_config(
+        cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None
+    ) -> Self:
         """Create an optimizer from ``get_config()``'s output (Keras 3's, or Keras 2's)."""
         config = dict(config)
         for key in _KERAS2_ONLY_KEYS:
@@ -755,5 +782,5 @@ class Optimizer:
             )
         return cls(**config)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r}, learning_rate={self._learning_rate!r}>"

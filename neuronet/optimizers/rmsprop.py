@@ -1,7 +1,16 @@
 """RMSprop: divide the gradient by a running root mean square of recent gradients."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from neuronet.backend import xp
 from neuronet.optimizers.optimizer import DefaultLearningRate, Optimizer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from neuronet.optimizers.schedules import LearningRateSchedule
 
 _DEFAULT_LEARNING_RATE = DefaultLearningRate(0.001)
 
@@ -40,22 +49,22 @@ class RMSprop(Optimizer):
 
     def __init__(
         self,
-        learning_rate=_DEFAULT_LEARNING_RATE,
-        rho=0.9,
-        momentum=0.0,
-        epsilon=1e-7,
-        centered=False,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        use_ema=False,
-        ema_momentum=0.99,
-        ema_overwrite_frequency=None,
-        loss_scale_factor=None,
-        gradient_accumulation_steps=None,
-        name=None,
-        **kwargs,
+        learning_rate: float | LearningRateSchedule | Callable[[], float] = _DEFAULT_LEARNING_RATE,
+        rho: float = 0.9,
+        momentum: float = 0.0,
+        epsilon: float = 1e-7,
+        centered: bool = False,
+        weight_decay: float | None = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        use_ema: bool = False,
+        ema_momentum: float = 0.99,
+        ema_overwrite_frequency: int | None = None,
+        loss_scale_factor: float | None = None,
+        gradient_accumulation_steps: int | None = None,
+        name: str | None = None,
+        **kwargs: Any,
     ):
         super().__init__(
             learning_rate=learning_rate,
@@ -124,7 +133,7 @@ class RMSprop(Optimizer):
         else:
             value -= increment
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.update(
             {

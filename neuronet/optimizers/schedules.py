@@ -5,13 +5,19 @@ Pass a schedule as an optimizer's ``learning_rate``; the optimizer evaluates it 
 Keras computes them from Python floats. ``step`` may also be an array of steps (for plotting).
 """
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 
 from neuronet import backend
 from neuronet.errors import check_kwargs
 from neuronet.registry import Registry
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 SCHEDULES = Registry("learning rate schedule", "keras.optimizers.schedules")
 
@@ -29,23 +35,23 @@ def _positive_steps(value, name):
 class LearningRateSchedule:
     """Base class: subclasses implement ``__call__(step)`` and ``get_config()``."""
 
-    def __call__(self, step):
+    def __call__(self, step: int) -> np.floating[Any] | np.ndarray:
         raise NotImplementedError(
             f"Learning rate schedule '{type(self).__name__}' must override `__call__(self, step)`."
         )
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         raise NotImplementedError(
             f"Learning rate schedule '{type(self).__name__}' must override `get_config()` in "
             "order to be serializable."
         )
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict[str, Any]) -> Self:
         """Create the schedule from ``get_config()``'s output."""
         return cls(**config)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         arguments = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
         return f"{type(self).__name__}({arguments})"
 
@@ -71,12 +77,12 @@ class ExponentialDecay(LearningRateSchedule):
 
     def __init__(
         self,
-        initial_learning_rate,
-        decay_steps,
-        decay_rate,
-        staircase=False,
-        name="ExponentialDecay",
-        **kwargs,
+        initial_learning_rate: float,
+        decay_steps: int,
+        decay_rate: float,
+        staircase: bool = False,
+        name: str | None = "ExponentialDecay",
+        **kwargs: Any,
     ):
         check_kwargs(
             "ExponentialDecay",
@@ -89,13 +95,13 @@ class ExponentialDecay(LearningRateSchedule):
         self.staircase = staircase
         self.name = name
 
-    def __call__(self, step):
+    def __call__(self, step: int) -> np.floating[Any] | np.ndarray:
         p = _floats(step) / _floats(self.decay_steps)
         if self.staircase:
             p = np.floor(p)
         return _floats(self.initial_learning_rate) * np.power(_floats(self.decay_rate), p)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             "initial_learning_rate": self.initial_learning_rate,
             "decay_steps": self.decay_steps,
@@ -126,12 +132,12 @@ class InverseTimeDecay(LearningRateSchedule):
 
     def __init__(
         self,
-        initial_learning_rate,
-        decay_steps,
-        decay_rate,
-        staircase=False,
-        name="InverseTimeDecay",
-        **kwargs,
+        initial_learning_rate: float,
+        decay_steps: int,
+        decay_rate: float,
+        staircase: bool = False,
+        name: str | None = "InverseTimeDecay",
+        **kwargs: Any,
     ):
         check_kwargs(
             "InverseTimeDecay",
@@ -144,14 +150,14 @@ class InverseTimeDecay(LearningRateSchedule):
         self.staircase = staircase
         self.name = name
 
-    def __call__(self, step):
+    def __call__(self, step: int) -> np.floating[Any] | np.ndarray:
         p = _floats(step) / _floats(self.decay_steps)
         if self.staircase:
             p = np.floor(p)
         denominator = _floats(1) + _floats(self.decay_rate) * p
         return _floats(self.initial_learning_rate) / denominator
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             "initial_learning_rate": self.initial_learning_rate,
             "decay_steps": self.decay_steps,
@@ -177,7 +183,13 @@ class PiecewiseConstantDecay(LearningRateSchedule):
     [1.0, 0.5, 0.10000000149011612]
     """
 
-    def __init__(self, boundaries, values, name="PiecewiseConstant", **kwargs):
+    def __init__(
+        self,
+        boundaries: Sequence[int],
+        values: Sequence[float],
+        name: str | None = "PiecewiseConstant",
+        **kwargs: Any,
+    ):
         check_kwargs("PiecewiseConstantDecay", kwargs, ["boundaries", "values", "name"])
         if len(boundaries) != len(values) - 1:
             raise ValueError(
@@ -191,12 +203,12 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         self.values = values
         self.name = name
 
-    def __call__(self, step):
+    def __call__(self, step: int) -> np.floating[Any] | np.ndarray:
         # side="left": a step equal to a boundary still belongs to the interval it ends.
         interval = np.searchsorted(np.asarray(self.boundaries), backend.to_numpy(step), side="left")
         return _floats(self.values)[interval]
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
 
 
@@ -219,13 +231,13 @@ class PolynomialDecay(LearningRateSchedule):
 
     def __init__(
         self,
-        initial_learning_rate,
-        decay_steps,
-        end_learning_rate=0.0001,
-        power=1.0,
-        cycle=False,
-        name="PolynomialDecay",
-        **kwargs,
+        initial_learning_rate: float,
+        decay_steps: int,
+        end_learning_rate: float = 0.0001,
+        power: float = 1.0,
+        cycle: bool = False,
+        name: str | None = "PolynomialDecay",
+        **kwargs: Any,
     ):
         check_kwargs(
             "PolynomialDecay",
@@ -239,7 +251,7 @@ class PolynomialDecay(LearningRateSchedule):
         self.cycle = cycle
         self.name = name
 
-    def __call__(self, step):
+    def __call__(self, step: int) -> np.floating[Any] | np.ndarray:
         step = _floats(step)
         decay_steps = _floats(self.decay_steps)
         if self.cycle:
@@ -252,7 +264,7 @@ class PolynomialDecay(LearningRateSchedule):
         span = _floats(self.initial_learning_rate) - end
         return span * np.power(_floats(1) - fraction, _floats(self.power)) + end
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             "initial_learning_rate": self.initial_learning_rate,
             "decay_steps": self.decay_steps,
@@ -288,13 +300,13 @@ class CosineDecay(LearningRateSchedule):
 
     def __init__(
         self,
-        initial_learning_rate,
-        decay_steps,
-        alpha=0.0,
-        name="CosineDecay",
-        warmup_target=None,
-        warmup_steps=0,
-        **kwargs,
+        initial_learning_rate: float,
+        decay_steps: int,
+        alpha: float = 0.0,
+        name: str | None = "CosineDecay",
+        warmup_target: float | None = None,
+        warmup_steps: int = 0,
+        **kwargs: Any,
     ):
         check_kwargs(
             "CosineDecay",
@@ -319,7 +331,7 @@ class CosineDecay(LearningRateSchedule):
         cosine = _floats(0.5) * (_floats(1) + np.cos(_floats(math.pi) * (step / decay_steps)))
         return start * (_floats(1 - self.alpha) * cosine + _floats(self.alpha))
 
-    def __call__(self, step):
+    def __call__(self, step: int) -> np.floating[Any] | np.ndarray:
         initial = _floats(self.initial_learning_rate)
         decay_steps = _floats(self.decay_steps)
         step = _floats(step)
@@ -334,7 +346,7 @@ class CosineDecay(LearningRateSchedule):
         warmed = (target - initial) * (step / warmup_steps) + initial
         return np.where(step < warmup_steps, warmed, decayed)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             "initial_learning_rate": self.initial_learning_rate,
             "decay_steps": self.decay_steps,
@@ -366,13 +378,13 @@ class CosineDecayRestarts(LearningRateSchedule):
 
     def __init__(
         self,
-        initial_learning_rate,
-        first_decay_steps,
-        t_mul=2.0,
-        m_mul=1.0,
-        alpha=0.0,
-        name="SGDRDecay",
-        **kwargs,
+        initial_learning_rate: float,
+        first_decay_steps: int,
+        t_mul: float = 2.0,
+        m_mul: float = 1.0,
+        alpha: float = 0.0,
+        name: str | None = "SGDRDecay",
+        **kwargs: Any,
     ):
         check_kwargs(
             "CosineDecayRestarts",
@@ -386,7 +398,7 @@ class CosineDecayRestarts(LearningRateSchedule):
         self.alpha = alpha
         self.name = name
 
-    def __call__(self, step):
+    def __call__(self, step: int) -> np.floating[Any] | np.ndarray:
         t_mul = _floats(self.t_mul)
         fraction = _floats(step) / _floats(self.first_decay_steps)
         if self.t_mul == 1.0:
@@ -406,7 +418,7 @@ class CosineDecayRestarts(LearningRateSchedule):
         decayed = (_floats(1) - alpha) * cosine + alpha
         return _floats(self.initial_learning_rate) * decayed
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             "initial_learning_rate": self.initial_learning_rate,
             "first_decay_steps": self.first_decay_steps,
@@ -417,11 +429,11 @@ class CosineDecayRestarts(LearningRateSchedule):
         }
 
 
-def serialize(schedule):
+def serialize(schedule: LearningRateSchedule) -> dict[str, Any]:
     """``{"module", "class_name", "config", "registered_name"}`` as Keras 3 writes it."""
     return SCHEDULES.serialize(schedule)
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(config: str | dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Any:
     """Rebuild a schedule from ``serialize``'s output (Keras 2's or 3's)."""
     return SCHEDULES.deserialize(config, custom_objects)

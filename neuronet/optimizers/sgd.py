@@ -1,7 +1,17 @@
 """SGD: gradient descent, optionally with (Nesterov) momentum."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from neuronet.backend import xp
 from neuronet.optimizers.optimizer import DefaultLearningRate, Optimizer, ScalarVariable
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from neuronet.optimizers.schedules import LearningRateSchedule
+    from neuronet.variables import Variable
 
 _DEFAULT_LEARNING_RATE = DefaultLearningRate(0.01)
 
@@ -35,20 +45,20 @@ class SGD(Optimizer):
 
     def __init__(
         self,
-        learning_rate=_DEFAULT_LEARNING_RATE,
-        momentum=0.0,
-        nesterov=False,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        use_ema=False,
-        ema_momentum=0.99,
-        ema_overwrite_frequency=None,
-        loss_scale_factor=None,
-        gradient_accumulation_steps=None,
-        name=None,
-        **kwargs,
+        learning_rate: float | LearningRateSchedule | Callable[[], float] = _DEFAULT_LEARNING_RATE,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        weight_decay: float | None = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        use_ema: bool = False,
+        ema_momentum: float = 0.99,
+        ema_overwrite_frequency: int | None = None,
+        loss_scale_factor: float | None = None,
+        gradient_accumulation_steps: int | None = None,
+        name: str | None = None,
+        **kwargs: Any,
     ):
         super().__init__(
             learning_rate=learning_rate,
@@ -73,7 +83,7 @@ class SGD(Optimizer):
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
 
-    def gradient_factor(self, variables):
+    def gradient_factor(self, variables: Sequence[Variable]) -> float | None:
         # Without momentum the update is w -= lr * g: gradients prescaled by -lr just add.
         if (
             self.momentum == 0
@@ -110,7 +120,7 @@ class SGD(Optimizer):
         else:
             value += velocity
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.update({"momentum": self.momentum, "nesterov": self.nesterov})
         return config

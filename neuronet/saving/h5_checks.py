@@ -57,7 +57,8 @@ _H5_ERRORS = (
     SystemError,
 )
 
-_checked_files = {}  # HDF5 file number -> its RawFile, for files open_hdf5 checked and holds
+# HDF5 file number -> its RawFile, for files open_hdf5 checked and holds
+_checked_files: dict[int, RawFile] = {}
 
 
 def require_h5py():

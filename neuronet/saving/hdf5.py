@@ -13,8 +13,11 @@ whole file's structure is checked when it is opened, every dataset's dtype and s
 the model before any data is read, and no weight changes unless the whole file checks out.
 """
 
+from __future__ import annotations
+
 import os
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -32,6 +35,9 @@ from neuronet.saving.h5_checks import (
     read_string_list_attribute,
     require_h5py,
 )
+
+if TYPE_CHECKING:
+    from neuronet.models.sequential import Sequential
 
 __all__ = [
     "check_dataset",
@@ -60,7 +66,12 @@ def _layout_for_name(filepath):
     return "keras3" if os.fspath(filepath).endswith(".weights.h5") else "keras2"
 
 
-def save_weights(model, filepath, overwrite=True, layout=None):
+def save_weights(
+    model: Sequential,
+    filepath: str | os.PathLike[str],
+    overwrite: bool = True,
+    layout: str | None = None,
+) -> None:
     """Write ``model``'s weights to ``filepath`` (atomically: the old file survives a crash)."""
     h5py = _h5py()
     layout = layout or _layout_for_name(filepath)
@@ -125,7 +136,12 @@ def keras3_layer_keys(model):
     return keys
 
 
-def load_weights(model, filepath, skip_mismatch=False, by_name=False):
+def load_weights(
+    model: Sequential,
+    filepath: str | os.PathLike[str],
+    skip_mismatch: bool = False,
+    by_name: bool = False,
+) -> None:
     """Read weights from ``filepath`` into ``model``; all or nothing."""
     path = os.fsdecode(filepath)  # open_hdf5 reads bytes as the file's content, not a name
     with open_hdf5(path) as file:

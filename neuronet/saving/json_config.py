@@ -8,10 +8,18 @@ neuronet's closed registries (or ``custom_objects``), and the weights the layers
 are counted before any is allocated.
 """
 
+from __future__ import annotations
+
 import json
+from typing import TYPE_CHECKING, Any
 
 from neuronet.layers import LAYERS, InputLayer, Layer
 from neuronet.saving import config_checks
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from neuronet.models.sequential import Sequential
 
 KERAS_VERSION = "3.15.1"  # the Keras release whose file format neuronet writes
 BACKEND = "numpy"
@@ -27,7 +35,7 @@ def _dtype_policy(dtype):
     }
 
 
-def sequential_config(model):
+def sequential_config(model: Sequential) -> dict[str, Any]:
     """Keras 3's ``Sequential.get_config()`` for ``model``."""
     layer_configs = []
     input_shape = model.input_shape_or_none()
@@ -49,8 +57,9 @@ def sequential_config(model):
         )
     for layer in model.layers:
         entry = LAYERS.serialize(layer)
-        if layer.built and type(layer).build is not Layer.build:  # as Keras 3: own build only
-            entry["build_config"] = {"input_shape": list(layer.input_shape)}
+        shape = layer.input_shape  # set when built
+        if layer.built and shape is not None and type(layer).build is not Layer.build:
+            entry["build_config"] = {"input_shape": list(shape)}  # as Keras 3: own build only
         layer_configs.append(entry)
     config = {
         "name": model.name,
@@ -63,7 +72,7 @@ def sequential_config(model):
     return config
 
 
-def to_json(model, dialect="keras3", **kwargs):
+def to_json(model: Sequential, dialect: str = "keras3", **kwargs: Any) -> str:
     """The JSON string of ``model``'s architecture (and compile settings, if compiled).
 
     Args:
@@ -128,7 +137,11 @@ def _plain_metrics(metrics):
     return [m if isinstance(m, str) else metrics_module.serialize(m) for m in metrics]
 
 
-def model_from_json(json_string, custom_objects=None, max_params=config_checks.MAX_PARAMS):
+def model_from_json(
+    json_string: str,
+    custom_objects: dict[str, Any] | None = None,
+    max_params: int = config_checks.MAX_PARAMS,
+) -> Sequential:
     """Rebuild a model from ``to_json`` output or a Keras 2/3 JSON file's text.
 
     Args:
@@ -147,7 +160,11 @@ def model_from_json(json_string, custom_objects=None, max_params=config_checks.M
         return build_model(description, source, custom_objects, max_params)
 
 
-def model_from_config(description, custom_objects=None, max_params=config_checks.MAX_PARAMS):
+def model_from_config(
+    description: dict[str, Any],
+    custom_objects: dict[str, Any] | None = None,
+    max_params: int = config_checks.MAX_PARAMS,
+) -> Sequential:
     """Rebuild a model from a parsed ``{"class_name": ..., "config": ...}`` description.
 
     Checked like a file (``config_checks``); errors are FileFormatError naming ``"<config>"``.
@@ -176,12 +193,12 @@ def build_model(description, source, custom_objects=None, max_params=config_chec
 
 
 def sequential_from_config(
-    config,
-    custom_objects=None,
-    max_params=config_checks.MAX_PARAMS,
-    source="<config>",
-    build_input_shape=None,
-):
+    config: dict[str, Any],
+    custom_objects: dict[str, Any] | None = None,
+    max_params: int = config_checks.MAX_PARAMS,
+    source: str = "<config>",
+    build_input_shape: Sequence[int | None] | None = None,
+) -> Sequential:
     """A Sequential model from its config (Keras 3, Keras 2, or a bare list of layers).
 
     Every layer object is created first (configuration only, no weights); the weights they

@@ -12,6 +12,8 @@ the file as untrusted: ``keras_zip`` checks and reads the archive (bounded, in m
 deeper code, reaches the caller as a ``FileFormatError`` naming the file.
 """
 
+from __future__ import annotations
+
 import datetime
 import io
 import json
@@ -19,18 +21,27 @@ import os
 import stat
 import warnings
 import zipfile
+from typing import TYPE_CHECKING, Any
 
 from neuronet.errors import FileFormatError
 from neuronet.saving import config_checks, hdf5, json_config, keras2_config, keras_zip
 from neuronet.saving.atomic import atomic_path
 from neuronet.saving.config_checks import MAX_PARAMS
 
+if TYPE_CHECKING:
+    from neuronet.models.sequential import Sequential
+
 _ZIP_MAGIC = b"PK\x03\x04"
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 _NUMERIC = "fiu"  # optimizer state: float slots, an integer iteration count
 
 
-def save_model(model, filepath, overwrite=True, include_optimizer=True):
+def save_model(
+    model: Sequential,
+    filepath: str | os.PathLike[str],
+    overwrite: bool = True,
+    include_optimizer: bool = True,
+) -> None:
     """Write ``model`` (architecture, weights, compile settings, optimizer state)."""
     path = os.fspath(filepath)
     if path.endswith(".keras"):
@@ -104,7 +115,13 @@ def _write_keras2_optimizer(group, optimizer):
         group.create_dataset(name.decode(), data=variable.numpy())
 
 
-def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, max_params=MAX_PARAMS):
+def load_model(
+    filepath: str | os.PathLike[str],
+    custom_objects: dict[str, Any] | None = None,
+    compile: bool = True,
+    safe_mode: bool = True,
+    max_params: int = MAX_PARAMS,
+) -> Sequential:
     """Rebuild a model saved by ``model.save`` (or by Keras 3 / tf_keras).
 
     Loading is pure data parsing (see ``config_checks`` and ``keras_zip``): classes come from
@@ -244,7 +261,9 @@ def _keras2_metric_names(metrics, source):
     return flat
 
 
-def compile_from_config(model, compile_config, custom_objects=None):
+def compile_from_config(
+    model: Sequential, compile_config: dict[str, Any], custom_objects: dict[str, Any] | None = None
+) -> None:
     """``model.compile`` with the settings a file recorded."""
     from neuronet import losses, optimizers
 

@@ -7,8 +7,11 @@ and ``warm_start`` call that ``fit`` again on the same model, whose optimizer ke
 (Adam's step count and moments) between calls, as Keras's does.
 """
 
+from __future__ import annotations
+
 import inspect
 import numbers
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -18,6 +21,13 @@ from sklearn.utils.validation import check_is_fitted
 from neuronet import backend, optimizers
 from neuronet.callbacks import EarlyStopping
 from neuronet.sklearn import default_model, persistence
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from neuronet.models.sequential import Sequential
+    from neuronet.optimizers.optimizer import Optimizer
+    from neuronet.optimizers.schedules import LearningRateSchedule
 
 try:
     from sklearn.utils.validation import validate_data as _validate_data
@@ -96,24 +106,24 @@ class NeuronetEstimator(BaseEstimator):
 
     def __init__(
         self,
-        model=None,
+        model: Callable[..., Sequential] | None = None,
         *,
-        hidden_layer_sizes=(100,),
-        activation="relu",
-        optimizer="adam",
-        learning_rate=0.001,
-        loss=None,
-        metrics=None,
-        epochs=200,
-        batch_size=32,
-        validation_split=0.0,
-        early_stopping=False,
-        patience=10,
-        random_state=None,
-        verbose=0,
-        warm_start=False,
-        shuffle=True,
-        model_params=None,
+        hidden_layer_sizes: int | Sequence[int] = (100,),
+        activation: str | Callable[..., Any] = "relu",
+        optimizer: str | type[Optimizer] | Optimizer = "adam",
+        learning_rate: float | LearningRateSchedule | None = 0.001,
+        loss: Any = None,
+        metrics: Sequence[Any] | None = None,
+        epochs: int = 200,
+        batch_size: int = 32,
+        validation_split: float = 0.0,
+        early_stopping: bool = False,
+        patience: int = 10,
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+        warm_start: bool = False,
+        shuffle: bool = True,
+        model_params: dict[str, Any] | None = None,
     ):
         self.model = model
         self.hidden_layer_sizes = hidden_layer_sizes

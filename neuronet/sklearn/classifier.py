@@ -1,6 +1,11 @@
 """NeuronetClassifier: a neuronet model as a scikit-learn classifier."""
 
+from __future__ import annotations
+
+from typing import Self
+
 import numpy as np
+import numpy.typing as npt
 from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 
@@ -36,7 +41,9 @@ class NeuronetClassifier(ClassifierMixin, NeuronetEstimator):
     array(['no', 'yes'], dtype='<U3')
     """
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self, X: npt.ArrayLike, y: npt.ArrayLike, sample_weight: npt.ArrayLike | None = None
+    ) -> Self:
         """Train for ``epochs`` epochs (on from the fitted model when ``warm_start``).
 
         Args:
@@ -49,7 +56,13 @@ class NeuronetClassifier(ClassifierMixin, NeuronetEstimator):
         """
         return self._train(X, y, sample_weight, epochs=self.epochs, keep=self.warm_start)
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(
+        self,
+        X: npt.ArrayLike,
+        y: npt.ArrayLike,
+        classes: npt.ArrayLike | None = None,
+        sample_weight: npt.ArrayLike | None = None,
+    ) -> Self:
         """Train one epoch on ``(X, y)``, keeping the model and its optimizer's state.
 
         All of ``(X, y)`` is trained on: ``validation_split`` and ``early_stopping`` apply to
@@ -79,7 +92,7 @@ class NeuronetClassifier(ClassifierMixin, NeuronetEstimator):
             partial=True,
         )
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: npt.ArrayLike) -> np.ndarray:
         """Probability of each class, shape ``(n_samples, n_classes)``, rows summing to 1.
 
         For a model with one sigmoid output ``p``, the rows are ``[1 - p, p]``.
@@ -90,7 +103,7 @@ class NeuronetClassifier(ClassifierMixin, NeuronetEstimator):
         # Exact sums of 1 in float64 (the model computed them in float32).
         return outputs / outputs.sum(axis=1, keepdims=True)
 
-    def predict(self, X):
+    def predict(self, X: npt.ArrayLike) -> np.ndarray:
         """The most probable class of each sample, shape ``(n_samples,)``."""
         probabilities = self.predict_proba(X)  # first: it checks that the model is fitted
         return self.classes_[np.argmax(probabilities, axis=1)]

@@ -1,15 +1,21 @@
 """The model the estimators build when no ``model`` builder is given: a plain MLP."""
 
+from __future__ import annotations
+
 import numbers
+from typing import TYPE_CHECKING
 
 from neuronet.layers import Dense, Input
 from neuronet.models import Sequential
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def build_mlp(
     n_features: int,
     n_outputs: int,
-    hidden_layer_sizes=(100,),
+    hidden_layer_sizes: int | Sequence[int] = (100,),
     activation: str = "relu",
     output_activation: str = "linear",
 ) -> Sequential:

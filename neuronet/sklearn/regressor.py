@@ -1,6 +1,11 @@
 """NeuronetRegressor: a neuronet model as a scikit-learn regressor."""
 
+from __future__ import annotations
+
+from typing import Self
+
 import numpy as np
+import numpy.typing as npt
 from sklearn.base import RegressorMixin
 
 from neuronet.sklearn.base import EXPECTED_FAILED_CHECKS, NeuronetEstimator
@@ -29,7 +34,9 @@ class NeuronetRegressor(RegressorMixin, NeuronetEstimator):
     1
     """
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self, X: npt.ArrayLike, y: npt.ArrayLike, sample_weight: npt.ArrayLike | None = None
+    ) -> Self:
         """Train for ``epochs`` epochs (on from the fitted model when ``warm_start``).
 
         Args:
@@ -42,7 +49,9 @@ class NeuronetRegressor(RegressorMixin, NeuronetEstimator):
         """
         return self._train(X, y, sample_weight, epochs=self.epochs, keep=self.warm_start)
 
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(
+        self, X: npt.ArrayLike, y: npt.ArrayLike, sample_weight: npt.ArrayLike | None = None
+    ) -> Self:
         """Train one epoch on ``(X, y)``, keeping the model and its optimizer's state.
 
         All of ``(X, y)`` is trained on: ``validation_split`` and ``early_stopping`` apply to
@@ -53,7 +62,7 @@ class NeuronetRegressor(RegressorMixin, NeuronetEstimator):
         """
         return self._train(X, y, sample_weight, epochs=1, keep=True, partial=True)
 
-    def predict(self, X):
+    def predict(self, X: npt.ArrayLike) -> np.ndarray:
         """The predicted targets: shape ``(n_samples,)`` for one target, else 2-D."""
         outputs = self._outputs(X)
         return outputs[:, 0] if outputs.shape[1] == 1 else outputs

@@ -1,11 +1,16 @@
 """Small data helpers with Keras's names and semantics."""
 
+from __future__ import annotations
+
+from typing import Literal
+
 import numpy as np
+import numpy.typing as npt
 
 from neuronet import backend
 
 
-def to_categorical(x, num_classes=None):
+def to_categorical(x: npt.ArrayLike, num_classes: int | None = None) -> np.ndarray:
     """One-hot encode integer class labels, as ``keras.utils.to_categorical``.
 
     Args:
@@ -37,7 +42,9 @@ def to_categorical(x, num_classes=None):
     return categorical
 
 
-def normalize(x, axis: int = -1, order=2) -> np.ndarray:
+def normalize(
+    x: npt.ArrayLike, axis: int = -1, order: float | Literal["fro", "nuc"] | None = 2
+) -> np.ndarray:
     """Divide ``x`` by its ``order``-norm along ``axis``, as ``keras.utils.normalize``.
 
     Slices whose norm is zero are left as they are (all zeros), not turned into NaN.
@@ -65,7 +72,13 @@ def normalize(x, axis: int = -1, order=2) -> np.ndarray:
     return array / norm
 
 
-def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=None):
+def split_dataset(
+    dataset: np.ndarray | tuple[npt.ArrayLike, ...] | list[npt.ArrayLike],
+    left_size: float | int | None = None,
+    right_size: float | int | None = None,
+    shuffle: bool = False,
+    seed: int | None = None,
+) -> tuple[np.ndarray, np.ndarray] | tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
     """Split arrays into a left and a right part (train/test), as ``keras.utils.split_dataset``.
 
     Keras returns ``tf.data.Dataset`` objects; neuronet returns arrays of the same samples.

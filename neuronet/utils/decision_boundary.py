@@ -1,11 +1,20 @@
 """``plot_decision_boundary``: what a model answers over the plane of a 2-D problem."""
 
+from __future__ import annotations
+
 import numbers
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from neuronet.errors import DataError, ShapeError
 from neuronet.utils.plotting import new_figure, require_matplotlib, save_figure
+
+if TYPE_CHECKING:
+    import os
+
+    from matplotlib.figure import Figure
 
 # The diverging map of a probability: class 0 blue, class 1 red, undecided (0.5) white.
 _PROBABILITY_CMAP = "RdBu_r"
@@ -15,7 +24,15 @@ _MAX_CLASSES = 10
 _MARGIN = 0.2
 
 
-def plot_decision_boundary(model, x, y, path=None, resolution: int = 200, *, dpi: float = 100):
+def plot_decision_boundary(
+    model: Any,
+    x: npt.ArrayLike,
+    y: npt.ArrayLike,
+    path: str | os.PathLike[str] | None = None,
+    resolution: int = 200,
+    *,
+    dpi: float = 100,
+) -> Figure:
     """Colour the plane by the model's answer and draw the samples on top.
 
     The model is evaluated on a ``resolution x resolution`` grid covering the samples (plus
@@ -72,7 +89,7 @@ def plot_decision_boundary(model, x, y, path=None, resolution: int = 200, *, dpi
     return figure
 
 
-def _samples(x):
+def _samples(x: npt.ArrayLike) -> np.ndarray:
     try:
         x = np.asarray(x, dtype="float64")
     except (TypeError, ValueError) as error:

@@ -1,11 +1,22 @@
 """``plot_history``: the loss and each metric per epoch, training and validation together."""
 
+from __future__ import annotations
+
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from neuronet.utils.plotting import new_figure, save_figure
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Sequence
+
+    from matplotlib.figure import Figure
+
+    from neuronet.callbacks.history import History
 
 _TRAINING_COLOR = "tab:blue"
 _VALIDATION_COLOR = "tab:orange"
@@ -13,7 +24,12 @@ _VALIDATION_COLOR = "tab:orange"
 _MARKED_EPOCHS = 30
 
 
-def plot_history(history, path=None, *, dpi: float = 100):
+def plot_history(
+    history: History | Mapping[str, Sequence[float]],
+    path: str | os.PathLike[str] | None = None,
+    *,
+    dpi: float = 100,
+) -> Figure:
     """Draw the loss and each metric per epoch, training and validation on the same axes.
 
     One subplot per quantity (``loss``, ``accuracy``, ...), three to a row. A ``val_*`` entry

@@ -5,10 +5,19 @@ programs to render it. A Sequential model's graph is a chain, so a column of box
 arrows says everything, and matplotlib can lay that out by itself.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from neuronet import activations
 from neuronet.errors import NotBuiltError
 from neuronet.layers.layer import format_shape
 from neuronet.utils.plotting import new_figure, save_figure
+
+if TYPE_CHECKING:
+    import os
+
+    from matplotlib.figure import Figure
 
 _FONT_SIZE = 10  # points
 _CHAR_WIDTH = 0.62 * _FONT_SIZE / 72  # inches: a generous mean width of a DejaVu Sans glyph
@@ -30,12 +39,12 @@ _OTHER_FILL = "#e4dcf5"
 
 
 def plot_model(
-    model,
-    path=None,
+    model: Any,
+    path: str | os.PathLike[str] | None = None,
     show_shapes: bool = True,
     show_params: bool = True,
     *,
-    to_file=None,
+    to_file: str | os.PathLike[str] | None = None,
     show_dtype: bool = False,
     show_layer_names: bool = True,
     show_layer_activations: bool = False,
@@ -43,7 +52,7 @@ def plot_model(
     rankdir: str = "TB",
     expand_nested: bool = False,
     dpi: float = 100,
-):
+) -> Figure:
     """Draw the model's layers as boxes joined by arrows, from the input to the output.
 
     Each box holds the layer's name and class, and (as asked) its output shape, parameter

@@ -10,9 +10,15 @@ accumulates them. Show one in a notebook by making it the cell's value (after
 ``%matplotlib inline``), or save it with ``path=`` or ``figure.savefig``.
 """
 
+from __future__ import annotations
+
 import math
 import numbers
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 PLOT_EXTRA = "pip install 'neuronet[plot]'"
 
@@ -33,7 +39,7 @@ def require_matplotlib(what: str = "plotting") -> None:
         ) from error
 
 
-def new_figure(what: str, figsize: tuple[float, float], dpi: float):
+def new_figure(what: str, figsize: tuple[float, float], dpi: float) -> Figure:
     """A standalone Figure rendered by Agg, sized to whole pixels.
 
     Args:
@@ -57,7 +63,7 @@ def new_figure(what: str, figsize: tuple[float, float], dpi: float):
     return figure
 
 
-def save_figure(figure, path) -> None:
+def save_figure(figure: Figure, path: str | os.PathLike[str]) -> None:
     """Write ``figure`` to ``path``: PNG, or the format the file's extension names.
 
     The picture is written to a temporary file beside ``path`` and renamed into place, like

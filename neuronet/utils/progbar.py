@@ -22,13 +22,18 @@ text; and nothing from IPython is imported. The kernel's stream answers ``isatty
 False, which is why Jupyter is detected on its own (``in_jupyter_kernel``).
 """
 
+from __future__ import annotations
+
 import sys
 import time
-from typing import Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 import numpy as np
 
 from neuronet import backend
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
 
 
 class Progbar:
@@ -56,14 +61,14 @@ class Progbar:
 
     def __init__(
         self,
-        target,
-        width=30,
-        verbose=1,
-        interval=0.1,
-        stateful_metrics=None,
-        unit_name="step",
-        stream=None,
-        clock=None,
+        target: int | None,
+        width: int = 30,
+        verbose: int = 1,
+        interval: float = 0.1,
+        stateful_metrics: Iterable[str] | None = None,
+        unit_name: str = "step",
+        stream: TextIO | None = None,
+        clock: Callable[[], float] | None = None,
     ):
         if verbose not in (0, 1, 2):
             raise ValueError(f"Progbar verbose must be 0, 1 or 2, got {verbose!r}.")
@@ -76,16 +81,21 @@ class Progbar:
         self.stream = stream
         self._clock = clock if clock is not None else time.monotonic
         self._start = self._clock()
-        self._last_update = None  # None: the first update is always drawn
+        self._last_update: float | None = None  # None: the first update is always drawn
         self._drawn_width = 0  # length of the line now on a terminal, to blank leftovers
         # The display mode of the last stream written to: found once per stream, not per batch
         # (isatty is a system call on a real file).
         self._mode_stream = None
         self._mode = "plain"
         self._seen_so_far = 0
-        self._values = {}  # name -> latest value, in order of first appearance
+        self._values: dict[str, Any] = {}  # name -> latest value, in order of first appearance
 
-    def update(self, current, values=None, finalize=None):
+    def update(
+        self,
+        current: int,
+        values: Iterable[tuple[str, Any]] | None = None,
+        finalize: bool | None = None,
+    ) -> None:
         """Record progress up to ``current`` units and redraw as the display mode allows.
 
         Args:
@@ -128,7 +138,7 @@ class Progbar:
         stream.flush()
         self._last_update = now
 
-    def add(self, n, values=None):
+    def add(self, n: int, values: Iterable[tuple[str, Any]] | None = None) -> None:
         """Advance by ``n`` units: ``update(seen_so_far + n, values)``."""
         self.update(self._seen_so_far + n, values)
 
