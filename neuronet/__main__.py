@@ -18,7 +18,7 @@ import argparse
 import os
 import sys
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from neuronet import __version__
 from neuronet.cli import convert, demo, predict, summary, train
@@ -45,7 +45,7 @@ exit status: 0 success, 2 a file that cannot be used or a wrong argument, 1 any 
 class _Parser(argparse.ArgumentParser):
     """argparse, with a usage error as one line (and status 2) instead of usage + message."""
 
-    def error(self, message):
+    def error(self, message: str) -> NoReturn:
         raise CommandError(f"{message} (see '{self.prog} --help')", 2)
 
 

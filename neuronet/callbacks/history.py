@@ -27,10 +27,10 @@ class History(Callback):
     {'loss': [0.5]}
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
-        self.history = {}
-        self.epoch = []
+        self.history: dict[str, list[Any]] = {}
+        self.epoch: list[int] = []
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self.epoch = []

@@ -5,10 +5,19 @@ The model is read whole (through ``neuronet.saving``) before anything is written
 file is written atomically, so a failed conversion leaves no half-written output.
 """
 
+from __future__ import annotations
+
 import os
+from typing import TYPE_CHECKING, Any, TextIO
 
 from neuronet.cli import files
 from neuronet.saving.atomic import atomic_path
+
+if TYPE_CHECKING:
+    import argparse
+    import types
+
+    from neuronet.models.sequential import Sequential
 
 DESCRIPTION = """\
 Convert a model between Keras's file formats. INPUT's kind is read from its content; OUTPUT's
@@ -51,7 +60,9 @@ KERAS3_WEIGHTS = "Keras 3 weights HDF5, .weights.h5 layout"
 ARCHITECTURE = "architecture JSON, Keras 3 form"
 
 
-def add_parser(commands, formatter_class):
+def add_parser(
+    commands: argparse._SubParsersAction[Any], formatter_class: type[argparse.HelpFormatter]
+) -> argparse.ArgumentParser:
     """Register ``convert`` with the subcommands of the main parser."""
     parser = commands.add_parser(
         "convert",
@@ -91,7 +102,7 @@ def add_parser(commands, formatter_class):
     return parser
 
 
-def run(args, out):
+def run(args: argparse.Namespace, out: TextIO) -> int:
     """Convert ``args.input`` to ``args.output``; say on ``out`` what was written."""
     form = output_form(args.output, args.weights_only)
     config_out = args.config_out
@@ -124,7 +135,7 @@ def run(args, out):
     return 0
 
 
-def output_form(path, weights_only=False):
+def output_form(path: str, weights_only: bool = False) -> str:
     """What an OUTPUT name asks for; a CommandError for a name no form fits."""
     name = os.path.basename(path)
     if name.endswith(".weights.h5"):
@@ -143,7 +154,7 @@ def output_form(path, weights_only=False):
     )
 
 
-def config_path_for(weights_path):
+def config_path_for(weights_path: str) -> str:
     """``model.weights.h5`` -> ``model.json``; ``w.h5`` -> ``w.json``."""
     for suffix in (".weights.h5", ".h5", ".hdf5"):
         if weights_path.endswith(suffix):
@@ -151,7 +162,7 @@ def config_path_for(weights_path):
     return weights_path + ".json"
 
 
-def load(args, needs_weights):
+def load(args: argparse.Namespace | types.SimpleNamespace, needs_weights: bool) -> Sequential:
     """The model that INPUT (with --weights or --config) describes, compiled unless asked not."""
     compile = not args.no_compile
     kind = files.detect_kind(args.input)

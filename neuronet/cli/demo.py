@@ -1,12 +1,14 @@
 """``neuronet demo [xor|digits]``: the example sessions of ``examples/``, run from the package."""
 
+from __future__ import annotations
+
 import argparse
 import importlib
 import importlib.util
 import warnings
 from pathlib import Path
 from types import ModuleType
-from typing import TextIO
+from typing import Any, TextIO
 
 from neuronet.cli.files import CommandError
 
@@ -33,7 +35,9 @@ exit status: 0 success, 2 a wrong argument or a missing optional dependency, 1 a
 DEMOS = ("xor", "digits")
 
 
-def add_parser(commands, formatter_class):
+def add_parser(
+    commands: argparse._SubParsersAction[Any], formatter_class: type[argparse.HelpFormatter]
+) -> argparse.ArgumentParser:
     """Register ``demo`` with the subcommands of the main parser."""
     parser = commands.add_parser(
         "demo",

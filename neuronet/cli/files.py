@@ -13,13 +13,24 @@ and the error translation for the files the commands write (``check_target``, ``
 here too.
 """
 
+from __future__ import annotations
+
 import contextlib
 import json
 import os
+from typing import TYPE_CHECKING, Any
 
 from neuronet.errors import FileFormatError
 from neuronet.saving import load_model, load_weights, model_from_json
 from neuronet.saving.model_files import compile_from_config
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from types import ModuleType
+
+    import h5py
+
+    from neuronet.models.sequential import Sequential
 
 ZIP_MAGIC = b"PK\x03\x04"
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
@@ -56,13 +67,13 @@ class CommandError(Exception):
     any other failure (a file that cannot be written, an unexpected error).
     """
 
-    def __init__(self, message, status=2):
+    def __init__(self, message: str, status: int = 2) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
 
 
-def file_message(path, error):
+def file_message(path: str, error: BaseException) -> str:
     """``"PATH: what is wrong"`` on one line, without repeating a path the message starts with."""
     text = " ".join(str(error).split()) or type(error).__name__
     if text.startswith((f"{path}:", f"{path}/")):
@@ -75,7 +86,7 @@ def file_message(path, error):
 
 
 @contextlib.contextmanager
-def reading(path):
+def reading(path: str) -> Iterator[None]:
     """Turn a loader's refusal of ``path`` into a ``CommandError`` (status 2) naming it."""
     try:
         yield
@@ -85,7 +96,7 @@ def reading(path):
         raise CommandError(file_message(path, error), 2) from None
 
 
-def h5py_module():
+def h5py_module() -> ModuleType:
     """h5py, or a CommandError saying how to install it."""
     try:
         import h5py
@@ -96,7 +107,7 @@ def h5py_module():
     return h5py
 
 
-def hard_member(group, name, path):
+def hard_member(group: h5py.Group, name: str, path: str) -> h5py.Group | h5py.Dataset | None:
     """``group[name]`` if it is stored in the file itself; None if absent.
 
     Soft and external links are refused without being followed: an external link would open
@@ -114,7 +125,7 @@ def hard_member(group, name, path):
     return group[name]
 
 
-def detect_kind(path):
+def detect_kind(path: str) -> str:
     """Which of the five kinds ``path`` is, from its first bytes and (for HDF5) its layout."""
     with reading(path):
         with open(path, "rb") as handle:
@@ -142,7 +153,7 @@ def _hdf5_kind(path):
     )
 
 
-def weights_group(file, path):
+def weights_group(file: h5py.File, path: str) -> h5py.Group | None:
     """The group with Keras 2's ``layer_names``: the root, or ``model_weights``; else None."""
     for group in (file, hard_member(file, "model_weights", path)):
         # Keras 2 splits a list too long for one attribute into layer_names0, layer_names1...
@@ -151,7 +162,7 @@ def weights_group(file, path):
     return None
 
 
-def read_architecture(path, compile=False):
+def read_architecture(path: str, compile: bool = False) -> tuple[Sequential, Any]:
     """``(model, description)`` from an architecture JSON file (Keras 2 or 3).
 
     With ``compile=True`` the model is compiled with the settings the file records, if any
@@ -182,7 +193,7 @@ def read_architecture(path, compile=False):
     return model, description
 
 
-def json_form(description):
+def json_form(description: object) -> str:
     """``"Keras 3"`` or ``"Keras 2"``: which ``to_json`` wrote an architecture description."""
     if isinstance(description, dict):
         version = str(description.get("keras_version", ""))
@@ -191,19 +202,19 @@ def json_form(description):
     return "Keras 2"
 
 
-def read_model(path, compile=True):
+def read_model(path: str, compile: bool = True) -> Sequential:
     """A model from a ``.keras`` archive or a Keras 2 full-model ``.h5``."""
     with reading(path):
         return load_model(path, compile=compile)
 
 
-def read_weights(model, path):
+def read_weights(model: Sequential, path: str) -> None:
     """Load the weights in ``path`` (either layout) into ``model``; all or nothing."""
     with reading(path):
         load_weights(model, path)
 
 
-def check_target(path, overwrite):
+def check_target(path: str, overwrite: bool) -> None:
     """Refuse, before any work, an output that exists or whose folder does not."""
     if os.path.isdir(path):
         raise CommandError(f"{path}: is a folder; name the file to write.")
@@ -215,7 +226,7 @@ def check_target(path, overwrite):
 
 
 @contextlib.contextmanager
-def writing(path):
+def writing(path: str) -> Iterator[None]:
     """Turn a failure to write ``path`` into a CommandError (status 1) naming it."""
     try:
         yield

@@ -1,14 +1,19 @@
 """``neuronet predict FILE --input DATA --output PREDS``: a saved model's outputs for a file."""
 
+from __future__ import annotations
+
 import argparse
 import math
 import types
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 
 from neuronet.cli import columns, convert, files, tables
 from neuronet.errors import DataError, ShapeError
+
+if TYPE_CHECKING:
+    from neuronet.models.sequential import Sequential
 
 DESCRIPTION = """\
 Compute a model's predictions for the samples in a CSV or .npy file.
@@ -47,7 +52,9 @@ exit status: 0 success, 2 a file that cannot be read or a wrong argument, 1 any 
 """
 
 
-def add_parser(commands, formatter_class):
+def add_parser(
+    commands: argparse._SubParsersAction[Any], formatter_class: type[argparse.HelpFormatter]
+) -> argparse.ArgumentParser:
     """Register ``predict`` with the subcommands of the main parser."""
     parser = commands.add_parser(
         "predict",
@@ -140,7 +147,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def read_inputs(path: str, model, description: dict | None, header: str) -> np.ndarray:
+def read_inputs(path: str, model: Sequential, description: dict | None, header: str) -> np.ndarray:
     """The samples in ``path`` as an array shaped for ``model``'s input."""
     expected = model.input_shape_or_none()
     per_sample = None if expected is None else tuple(expected[1:])

@@ -1,8 +1,15 @@
 """``neuronet summary FILE``: what a model, architecture or weights file holds."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TextIO
+
 from neuronet.cli import files
 from neuronet.cli.weights_listing import weights_listing_lines
 from neuronet.saving.json_config import compile_config_of
+
+if TYPE_CHECKING:
+    import argparse
 
 DESCRIPTION = """\
 Print what FILE holds. The kind of file is read from its content, not its name:
@@ -26,7 +33,9 @@ exit status: 0 success, 2 a file that cannot be read or a wrong argument, 1 any 
 """
 
 
-def add_parser(commands, formatter_class):
+def add_parser(
+    commands: argparse._SubParsersAction[Any], formatter_class: type[argparse.HelpFormatter]
+) -> argparse.ArgumentParser:
     """Register ``summary`` with the subcommands of the main parser."""
     parser = commands.add_parser(
         "summary",
@@ -40,14 +49,14 @@ def add_parser(commands, formatter_class):
     return parser
 
 
-def run(args, out):
+def run(args: argparse.Namespace, out: TextIO) -> int:
     """Write the summary of ``args.file`` to the text stream ``out``."""
     for line in summary_lines(args.file):
         print(line, file=out)
     return 0
 
 
-def summary_lines(path):
+def summary_lines(path: str) -> list[str]:
     """The lines ``neuronet summary`` prints for ``path``."""
     kind = files.detect_kind(path)
     if kind in files.WEIGHTS:

@@ -14,6 +14,7 @@ read with ``allow_pickle=False``: an object array, which only pickle can restore
 import collections
 import csv
 import math
+from typing import TextIO
 
 import numpy as np
 
@@ -116,7 +117,7 @@ def numbers(table: Table, columns: list[int], finite: bool = True) -> np.ndarray
     return values
 
 
-def first_non_number(table: Table, column: int):
+def first_non_number(table: Table, column: int) -> tuple[int, str] | None:
     """``(line, cell)`` of the first cell of ``column`` that is not a number, or None."""
     for row, line in zip(table.rows, table.lines):
         if _number(row[column]) is None:
@@ -154,7 +155,7 @@ def output_kind(path: str | None) -> str:
     )
 
 
-def write_table(path: str | None, values: np.ndarray, names: list[str], out) -> None:
+def write_table(path: str | None, values: np.ndarray, names: list[str], out: TextIO) -> None:
     """Write ``values`` (one row per sample) to ``path``, atomically; ``None`` writes CSV to
     ``out``. A ``.npy`` file gets the array as it is; a CSV file a header row of ``names``.
     """

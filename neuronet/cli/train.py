@@ -7,9 +7,11 @@ for a regression, the last) layer so that the saved model takes the raw columns,
 model and its columns file (``neuronet.cli.columns``).
 """
 
+from __future__ import annotations
+
 import argparse
 import math
-from typing import TextIO
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -62,7 +64,9 @@ SAVE_SUFFIXES = (".keras", ".h5", ".hdf5")
 SHOWN_LABELS = 10
 
 
-def add_parser(commands, formatter_class):
+def add_parser(
+    commands: argparse._SubParsersAction[Any], formatter_class: type[argparse.HelpFormatter]
+) -> argparse.ArgumentParser:
     """Register ``train`` with the subcommands of the main parser."""
     parser = commands.add_parser(
         "train",

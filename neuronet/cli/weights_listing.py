@@ -25,7 +25,7 @@ COLUMNS = [22, 50, 66, 78, 90]  # where each column ends: layer, weight, shape, 
 HEADER = ["Layer", "Weight", "Shape", "Dtype", "Param #"]
 
 
-def weights_listing_lines(path):
+def weights_listing_lines(path: str) -> list[str]:
     """The lines ``neuronet summary`` prints for the weights file ``path``."""
     files.h5py_module()
     # open_hdf5 walks the whole file first and refuses what load_weights would refuse.

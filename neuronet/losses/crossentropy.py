@@ -339,7 +339,13 @@ def sparse_categorical_crossentropy_grad(
 class _FusedCrossentropy(BuiltinLoss):
     """Shared parts of the crossentropy classes: the fused output gradient."""
 
-    def fused_value_and_grad(self, y_true, probabilities, sample_weight=None, scale=1.0):
+    def fused_value_and_grad(
+        self,
+        y_true: Array,
+        probabilities: Array,
+        sample_weight: Array | None = None,
+        scale: float = 1.0,
+    ) -> tuple[Any, Array]:
         """The training step's ``(loss, scale * d loss / d logits)`` for a sigmoid/softmax
         output (``scale``: a factor the training loop wants in the gradient, folded into the
         last operation).

@@ -229,9 +229,15 @@ def _bucket_counts(y_true, y_pred, weights, thresholds, multi_label, wanted):
 class _ConfusionCount(Metric):
     """The weighted count of one confusion-matrix cell, per threshold."""
 
-    _condition: str | None = None  # "tp", "fp", "tn" or "fn", set by each subclass
+    _condition: str = ""  # "tp", "fp", "tn" or "fn", set by each subclass
 
-    def __init__(self, thresholds=None, name=None, dtype=None, **kwargs):
+    def __init__(
+        self,
+        thresholds: Any = None,
+        name: str | None = None,
+        dtype: Any = None,
+        **kwargs: Any,
+    ) -> None:
         reject_unknown(self, kwargs)
         super().__init__(name=name, dtype=dtype)
         self.init_thresholds = thresholds
@@ -239,7 +245,9 @@ class _ConfusionCount(Metric):
         self._evenly = is_evenly_distributed(self.thresholds)
         self.accumulator = self.add_variable((len(self.thresholds),), name="accumulator")
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(
+        self, y_true: Array, y_pred: Array, sample_weight: Array | None = None
+    ) -> None:
         """Add the batch's weighted count of the cell at each threshold."""
         update_confusion_matrix(
             {self._condition: self.accumulator},
@@ -250,11 +258,11 @@ class _ConfusionCount(Metric):
             evenly_distributed=self._evenly,
         )
 
-    def result(self):
+    def result(self) -> Any:
         value = self.accumulator.value
         return host_result(value[0] if len(self.thresholds) == 1 else value)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "thresholds": self.init_thresholds}
 
 
@@ -309,10 +317,18 @@ class FalseNegatives(_ConfusionCount):
 class _PrecisionRecall(Metric):
     """Shared state and update of Precision and Recall: ``tp`` and one other cell."""
 
-    _other: str | None = None  # "fp" for precision, "fn" for recall
-    _other_name: str | None = None
+    _other: str = ""  # "fp" for precision, "fn" for recall
+    _other_name: str = ""
 
-    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None, **kwargs):
+    def __init__(
+        self,
+        thresholds: Any = None,
+        top_k: int | None = None,
+        class_id: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+        **kwargs: Any,
+    ) -> None:
         reject_unknown(self, kwargs)
         super().__init__(name=name, dtype=dtype)
         self.init_thresholds = thresholds
@@ -326,7 +342,9 @@ class _PrecisionRecall(Metric):
         self.true_positives = self.add_variable(size, name="true_positives")
         setattr(self, self._other_name, self.add_variable(size, name=self._other_name))
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(
+        self, y_true: Array, y_pred: Array, sample_weight: Array | None = None
+    ) -> None:
         """Add the batch's true positives and false positives (or negatives)."""
         update_confusion_matrix(
             {"tp": self.true_positives, self._other: getattr(self, self._other_name)},
@@ -339,12 +357,12 @@ class _PrecisionRecall(Metric):
             evenly_distributed=self._evenly,
         )
 
-    def result(self):
+    def result(self) -> Any:
         tp = self.true_positives.value
         value = divide_no_nan(tp, tp + getattr(self, self._other_name).value)
         return host_result(value[0] if len(self.thresholds) == 1 else value)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             "thresholds": self.init_thresholds,

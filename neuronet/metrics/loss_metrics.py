@@ -70,7 +70,7 @@ def cosine_similarity(y_true: Array, y_pred: Array, axis: int = -1) -> Array:
 class _LossMetric(MeanMetricWrapper):
     """A MeanMetricWrapper whose config is its name and dtype (the function is fixed)."""
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"name": self.name, "dtype": self.dtype}
 
 

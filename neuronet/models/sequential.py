@@ -341,7 +341,7 @@ class _ImplicitInput:
     same way so that saved configs name it as Keras does.
     """
 
-    def __init__(self, batch_shape, dtype):
+    def __init__(self, batch_shape: tuple[int | None, ...], dtype: Any) -> None:
         self.batch_shape = tuple(batch_shape)
         self.dtype = dtype
         self.name = backend.unique_name("input_layer")

@@ -11,6 +11,10 @@ batch's index. Each later batch must have the first one's shapes (except for its
 samples) and passes the same checks; a bad batch stops the run with an error naming it.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeAlias
+
 import numpy as np
 
 from neuronet import backend
@@ -20,11 +24,27 @@ from neuronet.layers.layer import format_shape
 from neuronet.models import data as data_checks
 from neuronet.models.batches import BatchSource, describe, is_batch_source, positive_int
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping, Sequence
+
+    import numpy.typing as npt
+
+    from neuronet.backend import Array
+    from neuronet.callbacks.callback import Callback
+    from neuronet.models.trainer import Trainer
+
+    # What prepare_validation gives fit: a Feed for a source, or arrays and their batch size.
+    Validation: TypeAlias = "Feed | tuple[tuple[Array, Array, Array | None], int]"
+
 _TRAIN_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end")
 
 
 def reject_array_arguments(
-    data, y=None, sample_weight=None, batch_size=None, split: float = 0.0
+    data: Any,
+    y: npt.ArrayLike | None = None,
+    sample_weight: npt.ArrayLike | None = None,
+    batch_size: int | None = None,
+    split: float = 0.0,
 ) -> None:
     """Keras's errors for arguments that only make sense with arrays."""
     kind = describe(data)
@@ -61,7 +81,15 @@ class Feed:
         class_weight: Keras's ``class_weight``, turned into sample weights batch by batch.
     """
 
-    def __init__(self, model, source, targets=True, class_weight=None):
+    _prepared: tuple[Any, Any] | None
+
+    def __init__(
+        self,
+        model: Trainer,
+        source: BatchSource,
+        targets: bool = True,
+        class_weight: Mapping[int, float] | None = None,
+    ) -> None:
         self.model = model
         self.source = source
         self.targets = targets
@@ -72,7 +100,7 @@ class Feed:
         self._expand = False  # whether labels get a trailing axis of 1, as the first did
         self._prepared = None  # (raw batch, its checked arrays): the first is converted once
 
-    def first(self):
+    def first(self) -> Any:
         """The first batch of the next pass, checked and converted (on the host)."""
         peeked = self.source.peek()
         if peeked is None:
@@ -82,7 +110,7 @@ class Feed:
             self._prepared = (raw, self._prepare(index, raw))
         return self._prepared[1]
 
-    def batches(self):
+    def batches(self) -> Iterator[Any]:
         """The checked batches of one pass, on the device: ``(x, y, weights)`` or ``x``."""
         for index, raw in self.source.batches():
             if self._prepared is not None and self._prepared[0] is raw:
@@ -95,7 +123,7 @@ class Feed:
             else:
                 yield self.model._to_device(arrays)[0]
 
-    def end_pass(self):
+    def end_pass(self) -> None:
         self.source.end_pass()
 
     def _prepare(self, index, raw):
@@ -164,24 +192,24 @@ class Feed:
 
 # --- fit -----------------------------------------------------------------------------------
 def fit(
-    model,
-    x,
+    model: Trainer,
+    x: Any,
     *,
-    y,
-    batch_size,
-    epochs,
-    verbose,
-    callbacks,
-    validation_split,
-    validation_data,
-    shuffle,
-    class_weight,
-    sample_weight,
-    initial_epoch,
-    steps_per_epoch,
-    validation_steps,
-    validation_batch_size,
-    validation_freq,
+    y: npt.ArrayLike | None,
+    batch_size: int | None,
+    epochs: int,
+    verbose: int,
+    callbacks: Sequence[Callback] | None,
+    validation_split: float,
+    validation_data: Any,
+    shuffle: bool | str,
+    class_weight: Mapping[int, float] | None,
+    sample_weight: npt.ArrayLike | None,
+    initial_epoch: int,
+    steps_per_epoch: int | None,
+    validation_steps: int | None,
+    validation_batch_size: int | None,
+    validation_freq: int,
 ) -> History:
     """``Trainer.fit`` for ``x`` a batch source (``verbose`` already 0, 1 or 2)."""
     reject_array_arguments(x, y, sample_weight, batch_size, validation_split)
@@ -189,7 +217,7 @@ def fit(
     source = BatchSource(
         x,
         "x",
-        shuffle=shuffle,
+        shuffle=bool(shuffle),
         steps=steps_per_epoch,
         steps_name="steps_per_epoch",
         passes=epochs - initial_epoch,
@@ -265,7 +293,13 @@ def validation_runs(initial_epoch: int, epochs: int, validation_freq: int) -> in
     return sum(1 for epoch in range(initial_epoch, epochs) if (epoch + 1) % freq == 0)
 
 
-def prepare_validation(model, validation_data, steps, batch_size, runs):
+def prepare_validation(
+    model: Trainer,
+    validation_data: Any,
+    steps: int | None,
+    batch_size: int | None,
+    runs: int,
+) -> Any:
     """Check ``validation_data`` before training; a ``Feed`` for a source, else
     ``((x, y, weights), batch_size)`` for arrays."""
     if is_batch_source(validation_data):
@@ -295,7 +329,9 @@ def prepare_validation(model, validation_data, steps, batch_size, runs):
     return arrays, positive_int(batch_size, "validation_batch_size") or 32
 
 
-def evaluate_validation(model, validation, callback_list) -> dict:
+def evaluate_validation(
+    model: Trainer, validation: Validation, callback_list: CallbackList
+) -> dict:
     """One validation pass inside ``fit``, over a ``Feed`` or prepared arrays."""
     if isinstance(validation, Feed):
         return evaluate_feed(model, validation, callback_list)
@@ -304,7 +340,17 @@ def evaluate_validation(model, validation, callback_list) -> dict:
 
 
 # --- evaluate / predict --------------------------------------------------------------------
-def evaluate(model, x, *, y, batch_size, verbose, sample_weight, steps, callbacks) -> dict:
+def evaluate(
+    model: Trainer,
+    x: Any,
+    *,
+    y: npt.ArrayLike | None,
+    batch_size: int | None,
+    verbose: int,
+    sample_weight: npt.ArrayLike | None,
+    steps: int | None,
+    callbacks: Sequence[Callback] | None,
+) -> dict:
     """``Trainer.evaluate`` for ``x`` a batch source: the logs dict."""
     reject_array_arguments(x, y, sample_weight, batch_size)
     feed = Feed(model, BatchSource(x, "x", steps=steps))
@@ -321,25 +367,30 @@ def evaluate(model, x, *, y, batch_size, verbose, sample_weight, steps, callback
     return evaluate_feed(model, feed, callback_list)
 
 
-def evaluate_feed(model, feed: Feed, callback_list=None) -> dict:
+def evaluate_feed(model: Trainer, feed: Feed, callback_list: CallbackList | None = None) -> dict:
     """Loss and metrics over one pass of ``feed``, as ``Trainer._evaluate_arrays``."""
     model._reset_metrics()
     loss_sum, seen = 0.0, 0
-    test_hooks = callback_list is not None and callback_list.overrides(
-        "on_test_batch_begin", "on_test_batch_end"
+    batch_callbacks = (
+        callback_list
+        if callback_list is not None
+        and callback_list.overrides("on_test_batch_begin", "on_test_batch_end")
+        else None
     )
     if callback_list is not None:
         callback_list.on_test_begin()
     for step, (xb, yb, wb) in enumerate(feed.batches()):
-        if test_hooks:
-            callback_list.on_test_batch_begin(step)
+        if batch_callbacks is not None:
+            batch_callbacks.on_test_batch_begin(step)
         outputs, penalty = model._forward(xb, training=False)
         loss = model._loss_weight * float(model._loss(yb, outputs, sample_weight=wb))
         loss_sum += (loss + penalty + model._penalty()) * len(xb)
         seen += len(xb)
         model._update_metrics(yb, outputs, wb)
-        if test_hooks:
-            callback_list.on_test_batch_end(step, {**model._logs(loss_sum, seen), "size": len(xb)})
+        if batch_callbacks is not None:
+            batch_callbacks.on_test_batch_end(
+                step, {**model._logs(loss_sum, seen), "size": len(xb)}
+            )
     feed.end_pass()
     if not seen:
         raise DataError(f"{feed.where} yielded no batches; there is nothing to evaluate.")
@@ -349,7 +400,15 @@ def evaluate_feed(model, feed: Feed, callback_list=None) -> dict:
     return logs
 
 
-def predict(model, x, *, batch_size, verbose, steps, callbacks) -> np.ndarray:
+def predict(
+    model: Trainer,
+    x: Any,
+    *,
+    batch_size: int | None,
+    verbose: int,
+    steps: int | None,
+    callbacks: Sequence[Callback] | None,
+) -> np.ndarray:
     """``Trainer.predict`` for ``x`` a batch source: the outputs as one NumPy array."""
     reject_array_arguments(x, batch_size=batch_size)
     feed = Feed(model, BatchSource(x, "x", steps=steps), targets=False)

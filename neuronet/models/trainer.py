@@ -33,7 +33,7 @@ from neuronet.models import source_training
 from neuronet.models.batches import is_batch_source
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from neuronet.callbacks.callback import Callback
     from neuronet.callbacks.history import History
@@ -677,14 +677,14 @@ class _Batches:
     """The batches of one epoch: slices in order, or a new random order each epoch, gathered
     into buffers allocated once per ``fit`` (no copy of the dataset per batch)."""
 
-    def __init__(self, arrays, batch_size, shuffle):
+    def __init__(self, arrays: tuple[Any, ...], batch_size: int, shuffle: bool) -> None:
         self.arrays = arrays
         self.n = len(arrays[0])
         self.batch_size = batch_size
         # One batch holding every sample: its mean gradient does not depend on the order.
         self.shuffle = shuffle and self.n > batch_size
-        self.buffers = None
-        self.slices = None
+        self.buffers: list[Any] | None = None
+        self.slices: list[tuple[int, int, tuple[Any, ...]]] | None = None
         if self.shuffle:
             size = batch_size
             self.buffers = [
@@ -692,7 +692,7 @@ class _Batches:
                 for a in arrays
             ]
 
-    def epoch(self):
+    def epoch(self) -> Iterable[tuple[int, int, tuple[Any, ...]]]:
         """``(step, samples seen after it, (x, y, weights))`` for each batch, in order."""
         if not self.shuffle:
             if self.slices is None:  # the same views every epoch: made once

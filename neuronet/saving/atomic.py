@@ -1,12 +1,18 @@
 """Write a file so that a crash mid-save never loses the previous version."""
 
+from __future__ import annotations
+
 import contextlib
 import os
 import tempfile
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 @contextlib.contextmanager
-def atomic_path(filepath, overwrite=True):
+def atomic_path(filepath: str | os.PathLike[str], overwrite: bool = True) -> Iterator[str]:
     """Yield a temporary path beside ``filepath``; on success, move it over ``filepath``.
 
     The temporary file is flushed to disk before ``os.replace`` renames it into place (an atomic

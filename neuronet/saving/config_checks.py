@@ -21,12 +21,15 @@ Every refusal is a ``FileFormatError`` whose message starts with the file's name
 model reaches the caller as a ``FileFormatError`` (the original chained as its cause).
 """
 
+from __future__ import annotations
+
 import contextlib
 import json
 import math
 import numbers
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from neuronet.errors import (
     FileFormatError,
@@ -48,6 +51,11 @@ from neuronet.saving.config_fields import (
     optional,
     text,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from neuronet.layers.layer import Layer
 
 MAX_JSON_CHARS = 16 * 2**20  # a 10,000-layer Keras config is about 10 MiB
 MAX_DEPTH = 64  # Keras's own configs nest about 8 deep
@@ -72,7 +80,7 @@ _DATA_CLASSES = frozenset({"sequential", "dtypepolicy", "floatdtypepolicy"})
 _CUSTOM_PREFIX = "Custom>"  # tf_keras writes optimizers as "Custom>Adam"
 
 
-def refuse(source, message, where=None):
+def refuse(source: str, message: str, where: str | None = None) -> FileFormatError:
     """The ``FileFormatError`` for ``source``, at config path ``where`` if given."""
     return FileFormatError(f"{source}: {where + ': ' if where else ''}{message}")
 
@@ -83,7 +91,7 @@ def _short(value, limit=60):
 
 
 # --- the loaders' boundary ----------------------------------------------------------------------
-def check_loader_arguments(custom_objects, max_params):
+def check_loader_arguments(custom_objects: object, max_params: object) -> None:
     """Caller mistakes are TypeError/ValueError, raised before any file is read."""
     if custom_objects is not None and not isinstance(custom_objects, Mapping):
         raise TypeError(
@@ -97,7 +105,7 @@ def check_loader_arguments(custom_objects, max_params):
 
 
 @contextlib.contextmanager
-def loading_errors(source):
+def loading_errors(source: str) -> Iterator[None]:
     """Turn any error raised while ``source`` becomes a model into a ``FileFormatError``.
 
     Deeper code raises what fits there (UnknownIdentifierError, ShapeError, TypeError,
@@ -144,7 +152,9 @@ def _object_without_duplicates(pairs):
     return obj
 
 
-def parse_json(text, source, what="the JSON"):
+def parse_json(
+    text: str | bytes | bytearray | memoryview, source: str, what: str = "the JSON"
+) -> Any:
     """Parse ``text`` (str or UTF-8 bytes) after checking its size and nesting on the text."""
     if isinstance(text, (bytes, bytearray, memoryview)):
         if len(text) > 4 * MAX_JSON_CHARS:
@@ -217,11 +227,13 @@ def _path(node):
     return "".join(parts).lstrip(".") or "top level"
 
 
-def check_json_tree(tree, source, custom_objects=None):
+def check_json_tree(
+    tree: object, source: str, custom_objects: Mapping[str, Any] | None = None
+) -> None:
     """Walk ``tree`` without recursion: sizes, depth, numbers, code and classes (see module)."""
     known = _known_names()
     custom = custom_objects or {}
-    stack = [(tree, None, 1)]
+    stack: list[tuple[object, tuple[str | int, Any] | None, int]] = [(tree, None, 1)]
     containers = 0
     while stack:
         value, node, depth = stack.pop()
@@ -232,7 +244,7 @@ def check_json_tree(tree, source, custom_objects=None):
                 raise refuse(source, f"a string of {len(value)} characters.", _path(node))
             continue
         if isinstance(value, numbers.Integral):
-            if not -_INT64 <= value < _INT64:
+            if not -_INT64 <= int(value) < _INT64:
                 raise refuse(source, "an integer beyond 64 bits.", _path(node))
             continue
         if isinstance(value, numbers.Real):
@@ -335,7 +347,7 @@ def _check_fields(obj, fields, source, where, required=()):
                 raise refuse(source, f"{problem}, got {_short(obj[key])}.", f"{where}.{key}")
 
 
-def layer_entries(config, source):
+def layer_entries(config: object, source: str) -> list[Any]:
     """The list of layer entries of a Sequential config (Keras 3, Keras 2 or a bare list)."""
     layers = config if isinstance(config, list) else None
     if isinstance(config, dict):
@@ -347,7 +359,9 @@ def layer_entries(config, source):
     return layers
 
 
-def check_model_description(description, source, custom_objects=None):
+def check_model_description(
+    description: object, source: str, custom_objects: Mapping[str, Any] | None = None
+) -> None:
     """Everything ``model_from_config`` needs from ``description``, checked before building."""
     if not isinstance(description, dict) or "class_name" not in description:
         raise refuse(source, "a model config must be an object with 'class_name' and 'config'.")
@@ -409,13 +423,20 @@ def _is_neuronet_object(obj, custom_objects):
     return name not in (custom_objects or {})
 
 
-def check_compile_config(config, source, where="compile_config", custom_objects=None):
+def check_compile_config(
+    config: Any,
+    source: str,
+    where: str = "compile_config",
+    custom_objects: Mapping[str, Any] | None = None,
+) -> None:
     """Keras 3's ``compile_config``: the types of its known fields (after ``check_json_tree``)."""
     _check_fields(config, COMPILE_FIELDS, source, where)
     _check_optimizer(config.get("optimizer"), source, f"{where}.optimizer", custom_objects)
 
 
-def check_training_config(config, source, custom_objects=None):
+def check_training_config(
+    config: Any, source: str, custom_objects: Mapping[str, Any] | None = None
+) -> None:
     """Keras 2's ``training_config`` attribute (a parsed tree) before the model is compiled."""
     check_json_tree(config, source, custom_objects)
     _check_fields(config, TRAINING_FIELDS, source, "training_config")
@@ -425,7 +446,12 @@ def check_training_config(config, source, custom_objects=None):
 
 
 # --- what building would allocate ---------------------------------------------------------------
-def check_parameter_budget(layers, input_shape, source, max_params=MAX_PARAMS):
+def check_parameter_budget(
+    layers: Sequence[Layer],
+    input_shape: Sequence[int | None] | None,
+    source: str,
+    max_params: int = MAX_PARAMS,
+) -> None:
     """Refuse layers whose weights for ``input_shape`` would exceed ``max_params``.
 
     Uses ``Layer.weight_shapes``, so nothing is allocated; runs before ``Sequential.add``
@@ -441,7 +467,7 @@ def check_parameter_budget(layers, input_shape, source, max_params=MAX_PARAMS):
     for layer in layers:
         for weight_shape in layer.weight_shapes(shape):
             if all(d is not None for d in weight_shape):  # else build refuses the shape
-                total += math.prod(int(d) for d in weight_shape)
+                total += math.prod(int(d) for d in weight_shape if d is not None)
         if total > max_params:
             raise refuse(
                 source,

@@ -5,8 +5,17 @@ what was expected (``config_checks`` adds the file, the place and the value rece
 tables map field names to checkers per layer class, initializer, optimizer and model.
 """
 
+from __future__ import annotations
+
 import math
 import numbers
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    # A checker: None for an acceptable value, else a description of what was expected.
+    Check = Callable[[object], str | None]
 
 MAX_RANK = 32  # NumPy's limit on array dimensions
 
@@ -27,7 +36,7 @@ def _name(value):
     return None if isinstance(value, str) and value else "must be a non-empty string"
 
 
-def text(value):
+def text(value: object) -> str | None:
     return None if isinstance(value, str) else "must be a string"
 
 
@@ -108,7 +117,7 @@ def _number(value):
     return "must be a number"
 
 
-def axes(rank):
+def axes(rank: int) -> Check:
     """Axes of a weight of ``rank`` (an initializer's ``input_axes`` / ``output_axes``)."""
 
     def check(value):
@@ -123,7 +132,7 @@ def _one_of(*types, what):
     return lambda value: None if isinstance(value, types) else f"must be {what}"
 
 
-def optional(check):
+def optional(check: Check) -> Check:
     return lambda value: None if value is None else check(value)
 
 

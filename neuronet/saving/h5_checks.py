@@ -24,16 +24,25 @@ Every problem is a ``FileFormatError`` whose message starts with the file's name
 object inside the file, then what is wrong; whatever h5py raises is turned into it.
 """
 
+from __future__ import annotations
+
 import contextlib
 import io
 import math
 import os
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from neuronet.errors import FileFormatError
 from neuronet.saving.config_checks import parse_json
 from neuronet.saving.h5_strings import RawFile
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+    from types import ModuleType
+
+    import h5py
 
 MAX_OBJECTS = 100_000  # links plus attributes; Keras writes a few per layer
 MAX_EXPANSION = 64  # a compressed dataset may declare this many times the file's size...
@@ -61,7 +70,7 @@ _H5_ERRORS = (
 _checked_files: dict[int, RawFile] = {}
 
 
-def require_h5py():
+def require_h5py() -> ModuleType:
     """The h5py module, or an ImportError that says how to install it."""
     try:
         import h5py
@@ -76,7 +85,7 @@ _refuse = FileFormatError.at
 
 
 @contextlib.contextmanager
-def h5_errors(source, where, doing):
+def h5_errors(source: str, where: str, doing: str) -> Iterator[None]:
     """Turn any exception h5py raises inside the block into a FileFormatError."""
     try:
         yield
@@ -95,7 +104,10 @@ def _label(source, name):
 
 
 @contextlib.contextmanager
-def open_hdf5(source, name=None):
+def open_hdf5(
+    source: str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes],
+    name: str | None = None,
+) -> Iterator[h5py.File]:
     """Open ``source`` read-only, check its whole structure, and yield the ``h5py.File``.
 
     A path is opened once, by Python, and h5py reads through that handle: nothing else is
@@ -118,12 +130,15 @@ def open_hdf5(source, name=None):
                 source = stack.enter_context(open(os.fspath(source), "rb"))
         with h5_errors(label, "/", "opening the file as HDF5"):
             file = stack.enter_context(h5py.File(source, "r"))
-        with checked(file, label, handle=source):
+        # By now source is a binary file object: the caller's, or one opened above.
+        with checked(file, label, handle=cast("IO[bytes]", source)):
             yield file
 
 
 @contextlib.contextmanager
-def checked(group, source, handle=None):
+def checked(
+    group: h5py.Group | h5py.Dataset, source: str, handle: IO[bytes] | None = None
+) -> Iterator[None]:
     """Within the block, ``group``'s file has passed ``check_file``: checked on entry unless
     an enclosing ``checked``/``open_hdf5`` already did (one walk per file, however many
     readers share it). ``handle`` is the Python file object h5py reads through, if any."""
@@ -143,7 +158,7 @@ def checked(group, source, handle=None):
         raw.close()
 
 
-def check_file(file, source):
+def check_file(file: h5py.File, source: str) -> None:
     """Walk every link and attribute of ``file`` once; raise FileFormatError on the first
     problem (see the module's docstring for the list). Reads no dataset's data."""
     with h5_errors(source, "/", "walking the file's structure"):
@@ -164,21 +179,21 @@ def _decoded_name(raw, source, parent):
 class _Walk:
     """One depth-first pass over the file, never following a link it has not checked."""
 
-    def __init__(self, file, source):
+    def __init__(self, file: h5py.File, source: str) -> None:
         self.h5py = require_h5py()
         self.source = source
         self.file_size = file.id.get_filesize()
         self.count = 0
         self.root = self.h5py.h5g.open(file.id, b"/")
 
-    def counted(self, number, where):
+    def counted(self, number: int, where: str) -> None:
         self.count += number
         if self.count > MAX_OBJECTS:
             raise _refuse(
                 self.source, where, f"more than {MAX_OBJECTS} links and attributes in the file"
             )
 
-    def run(self):
+    def run(self) -> None:
         h5l, h5o = self.h5py.h5l, self.h5py.h5o
         visited = {h5o.get_info(self.root).addr}
         self.check_attributes(self.root, "/")
@@ -223,7 +238,7 @@ class _Walk:
                 else:
                     raise _refuse(self.source, where, "is neither a group nor a dataset")
 
-    def links(self, group, path):
+    def links(self, group: h5py.h5g.GroupID, path: str) -> list[tuple[bytes, int, int]]:
         """The group's (name, link type, address) triples; stops once past the object cap."""
         found = []
 
@@ -237,7 +252,9 @@ class _Walk:
         self.counted(len(found), path)
         return found
 
-    def check_attributes(self, obj, where):
+    def check_attributes(
+        self, obj: h5py.h5g.GroupID | h5py.h5d.DatasetID | h5py.h5t.TypeID, where: str
+    ) -> None:
         h5a = self.h5py.h5a
         number = h5a.get_num_attrs(obj)
         self.counted(number, where)
@@ -249,7 +266,9 @@ class _Walk:
             )
 
 
-def check_attribute_size(attribute, source, where, file_size):
+def check_attribute_size(
+    attribute: h5py.h5a.AttrID, source: str, where: str, file_size: int
+) -> None:
     """Refuse an attribute (``h5py.h5a.AttrID``) declaring more than the file can hold or
     more than Keras ever writes. Reads only its header."""
     elements = math.prod(attribute.shape or ())
@@ -263,7 +282,7 @@ def check_attribute_size(attribute, source, where, file_size):
         )
 
 
-def check_storage(dataset_id, source, where, file_size):
+def check_storage(dataset_id: h5py.h5d.DatasetID, source: str, where: str, file_size: int) -> None:
     """Refuse a dataset (``h5py.h5d.DatasetID``) whose bytes live outside the file or which
     declares more bytes than the file can hold. Reads only metadata."""
     h5d = require_h5py().h5d
@@ -309,7 +328,12 @@ def check_storage(dataset_id, source, where, file_size):
             raise _refuse(source, where, f"declares {chunk}-byte chunks, more than {room}")
 
 
-def check_dataset(dataset, source, expected_shape=None, kinds="f"):
+def check_dataset(
+    dataset: object,
+    source: str,
+    expected_shape: Sequence[int] | None = None,
+    kinds: str = "f",
+) -> None:
     """Refuse ``dataset`` unless it is a dataset stored in its file, of a dtype kind in
     ``kinds`` (numpy kind letters: ``"f"`` floating point, ``"i"`` integer, ...) and, when
     ``expected_shape`` is given, of exactly that shape. Reads no data."""
@@ -334,7 +358,12 @@ def check_dataset(dataset, source, expected_shape=None, kinds="f"):
             )
 
 
-def read_array(dataset, source, expected_shape=None, kinds="f"):
+def read_array(
+    dataset: h5py.Dataset,
+    source: str,
+    expected_shape: Sequence[int] | None = None,
+    kinds: str = "f",
+) -> np.ndarray:
     """The data of ``dataset`` as a NumPy array, read once, after ``check_dataset`` (and
     ``check_file`` on its file, unless that file is already ``checked``)."""
     with checked(dataset, source):
@@ -392,7 +421,7 @@ def _text(value, source, where):
         raise _refuse(source, where, "holds text that is not valid UTF-8") from None
 
 
-def read_json_attribute(obj, name, source):
+def read_json_attribute(obj: h5py.Group | h5py.Dataset, name: str, source: str) -> dict[str, Any]:
     """The JSON object stored in the scalar string attribute ``name`` (``model_config``,
     ``training_config``), parsed; FileFormatError if absent, not a string, not JSON, or not
     a JSON object."""
@@ -413,7 +442,9 @@ def read_json_attribute(obj, name, source):
     return parsed
 
 
-def read_string_list_attribute(obj, name, source, required=True):
+def read_string_list_attribute(
+    obj: h5py.Group | h5py.Dataset, name: str, source: str, required: bool = True
+) -> list[str]:
     """The list of names in attribute ``name`` (``layer_names``, ``weight_names``).
 
     Keras writes a 1-D array of strings, an empty float array when there are none, and, for

@@ -7,9 +7,17 @@ configs as such strings, so neuronet reads them itself from the attribute messag
 object header, with every offset and length checked against the file.
 """
 
+from __future__ import annotations
+
 import io
+from typing import IO, TYPE_CHECKING
 
 from neuronet.errors import FileFormatError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    import h5py
 
 _refuse = FileFormatError.at
 
@@ -22,7 +30,11 @@ _MAX_HEADER_CHUNKS = 1000
 class RawFile:
     """Bounds-checked reads of the bytes of the one file h5py has open."""
 
-    def __init__(self, file, handle, source):
+    handle: IO[bytes] | None
+    owned: IO[bytes] | None
+    collections: dict[int, dict[int, bytes]]
+
+    def __init__(self, file: h5py.File, handle: IO[bytes] | None, source: str) -> None:
         sizes = file.id.get_create_plist().get_sizes()
         self.offset_size, self.length_size = sizes
         self.base = file.id.get_create_plist().get_userblock()
@@ -34,7 +46,7 @@ class RawFile:
         self.budget = 4 * self.size + 2**24
         self.collections = {}  # address -> {object index: bytes}
 
-    def bytes_at(self, address, length, where):
+    def bytes_at(self, address: int, length: int, where: str) -> bytes:
         """``length`` bytes at HDF5 address ``address``, refused if outside the file."""
         if address < 0 or length < 0 or address + length > self.size:
             raise _refuse(
@@ -56,17 +68,17 @@ class RawFile:
             raise _refuse(self.source, where, "ends early")
         return data
 
-    def close(self):
+    def close(self) -> None:
         """Close the handle this object opened (never the caller's)."""
         if self.owned is not None:
             self.owned.close()
 
-    def number(self, data, position, size, where):
+    def number(self, data: bytes, position: int, size: int, where: str) -> int:
         if position < 0 or position + size > len(data):
             raise _refuse(self.source, where, "has a header message that runs past its end")
         return int.from_bytes(data[position : position + size], "little")
 
-    def vlen_strings(self, header_address, name, count, where):
+    def vlen_strings(self, header_address: int, name: str, count: int, where: str) -> list[bytes]:
         """The ``count`` strings of variable-length string attribute ``name`` of the object
         whose header is at ``header_address``, as bytes."""
         message = self.attribute_message(header_address, name, where)
@@ -92,7 +104,7 @@ class RawFile:
             strings.append(found)
         return strings
 
-    def heap_collection(self, address, where):
+    def heap_collection(self, address: int, where: str) -> dict[int, bytes]:
         """{object index: bytes} of the global heap collection at ``address``."""
         head = 8 + self.length_size
         prefix = self.bytes_at(address, head, where)
@@ -115,7 +127,7 @@ class RawFile:
             position = start + -(-length // 8) * 8  # objects are 8-byte aligned
         return objects
 
-    def attribute_message(self, address, name, where):
+    def attribute_message(self, address: int, name: str, where: str) -> bytes:
         """The data part of attribute ``name``'s message in the object header at ``address``."""
         wanted = name.encode("utf-8")
         dense = False
@@ -145,7 +157,7 @@ class RawFile:
             raise _refuse(self.source, where, "is kept in dense attribute storage: not read")
         raise _refuse(self.source, where, "is not in its object's header")
 
-    def header_messages(self, address, where):
+    def header_messages(self, address: int, where: str) -> Iterator[tuple[int, bytes]]:
         """(type, body) of every message in the object header at ``address``, continuation
         chunks included (each visited once, at most _MAX_HEADER_CHUNKS)."""
         first = self.bytes_at(address, 16, where)
@@ -163,7 +175,7 @@ class RawFile:
             version, message_head = 1, 8  # type 2, size 2, flags 1, reserved 3
         else:
             raise _refuse(self.source, where, "has an object header of unknown version")
-        seen = set()
+        seen: set[int] = set()
         while chunks:
             start, length = chunks.pop()
             if start in seen or len(seen) >= _MAX_HEADER_CHUNKS:
@@ -182,7 +194,9 @@ class RawFile:
                 else:
                     yield kind, body
 
-    def chunk_messages(self, data, version, head, where):
+    def chunk_messages(
+        self, data: bytes, version: int, head: int, where: str
+    ) -> Iterator[tuple[int, bytes]]:
         """(type, body) of the messages in one header chunk; refuses shared messages."""
         position = 0
         while position + head <= len(data):

@@ -37,6 +37,8 @@ from neuronet.saving.h5_checks import (
 )
 
 if TYPE_CHECKING:
+    import h5py
+
     from neuronet.models.sequential import Sequential
 
 __all__ = [
@@ -85,7 +87,7 @@ def save_weights(
                 write_keras3_weights(file, model)
 
 
-def write_keras2_weights(group, model):
+def write_keras2_weights(group: h5py.Group, model: Sequential) -> None:
     """Keras 2's layout into an open HDF5 group (the file root, or ``model_weights``)."""
     h5py = _h5py()
     ascii_string = h5py.string_dtype("ascii")
@@ -107,7 +109,9 @@ def write_keras2_weights(group, model):
     top.attrs["weight_names"] = np.zeros((0,), dtype="float64")
 
 
-def write_keras3_weights(file, model, include_optimizer=True):
+def write_keras3_weights(
+    file: h5py.File, model: Sequential, include_optimizer: bool = True
+) -> None:
     """Keras 3's ``.weights.h5`` layout; like Keras, with the optimizer's state when the
     model is compiled (``optimizer/vars/<i>``, in the order of ``optimizer.variables``)."""
     layers_group = file.create_group("layers")
@@ -124,9 +128,9 @@ def write_keras3_weights(file, model, include_optimizer=True):
     file.create_group("vars").attrs["name"] = model.name
 
 
-def keras3_layer_keys(model):
+def keras3_layer_keys(model: Sequential) -> list[str]:
     """``dense``, ``activation``, ``dense_1``, ...: Keras 3's per-class numbering of layers."""
-    counts = {}
+    counts: dict[str, int] = {}
     keys = []
     for layer in model.layers:
         base = snake_case(type(layer).__name__)
@@ -148,7 +152,13 @@ def load_weights(
         load_weights_from(model, file, path, skip_mismatch, by_name)
 
 
-def load_weights_from(model, file, source, skip_mismatch=False, by_name=False):
+def load_weights_from(
+    model: Sequential,
+    file: h5py.File,
+    source: str,
+    skip_mismatch: bool = False,
+    by_name: bool = False,
+) -> None:
     """Load from an open HDF5 file (any of the layouts); ``source`` names it in errors.
 
     A file that ``open_hdf5`` did not open is walked by ``check_file`` first. Every dataset's
@@ -294,7 +304,7 @@ def _keras3_assignments(model, file, filepath, skip_mismatch):
     return assignments
 
 
-def optional_group(parent, name, source):
+def optional_group(parent: h5py.Group, name: str, source: str) -> h5py.Group | None:
     """``parent[name]`` if it is a group, None if absent; a dataset there is refused."""
     if name not in parent:
         return None
@@ -306,7 +316,7 @@ def optional_group(parent, name, source):
     return item
 
 
-def restore_keras3_optimizer(model, file, source):
+def restore_keras3_optimizer(model: Sequential, file: h5py.File, source: str) -> None:
     """Keras 3's ``optimizer/vars/<i>``: each dataset checked against the optimizer's own
     variable (shape, numeric dtype) before any is read; a different count is skipped with a
     warning, as Keras does."""

@@ -106,7 +106,7 @@ def to_json(model: Sequential, dialect: str = "keras3", **kwargs: Any) -> str:
     return json.dumps(description, **kwargs)
 
 
-def compile_config_of(model):
+def compile_config_of(model: Sequential) -> dict[str, Any] | None:
     """Keras 3's ``compile_config`` (optimizer, loss, metrics) or None if not compiled."""
     if not model.compiled:
         return None
@@ -175,7 +175,12 @@ def model_from_config(
         return build_model(description, source, custom_objects, max_params)
 
 
-def build_model(description, source, custom_objects=None, max_params=config_checks.MAX_PARAMS):
+def build_model(
+    description: Any,
+    source: str,
+    custom_objects: dict[str, Any] | None = None,
+    max_params: int = config_checks.MAX_PARAMS,
+) -> Sequential:
     """Check ``description`` (from ``source``) as untrusted data, then build its model.
 
     Loaders call this inside ``config_checks.loading_errors(source)``.

@@ -7,9 +7,17 @@ repeats; ``activity_regularizer`` on Dense; initializer configs without Keras 3'
 model files it leaves out ``module``, ``registered_name`` and ``build_config``.
 """
 
+from __future__ import annotations
+
 import copy
+from typing import TYPE_CHECKING, Any
 
 from neuronet.layers import LAYERS
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from neuronet.models.sequential import Sequential
 
 KERAS2_VERSION = "2.21.0"  # the tf_keras release whose dialect neuronet writes
 _KERAS3_ONLY_INITIALIZER_KEYS = ("input_axes", "output_axes")
@@ -53,7 +61,7 @@ def _layer_entry(layer, batch_input_shape=None):
     return entry
 
 
-def model_description(model, for_h5=False):
+def model_description(model: Sequential, for_h5: bool = False) -> dict[str, Any]:
     """tf_keras's ``{"class_name": "Sequential", "config": ...}`` for ``model``.
 
     ``for_h5=True`` gives the plainer form tf_keras stores in ``.h5`` files.
@@ -62,9 +70,13 @@ def model_description(model, for_h5=False):
     input_shape = model.input_shape_or_none()
     # A first layer that declared the input (input_dim=...) repeats its shape, and Keras 2
     # names the InputLayer after it; an explicit Input keeps its own name.
-    declared_by_layer = type(model._input_layer).__name__ == "_ImplicitInput"
+    input_layer = model._input_layer
+    declared_by_layer = type(input_layer).__name__ == "_ImplicitInput"
     if input_shape is not None and model.layers:
-        name = f"{model.layers[0].name}_input" if declared_by_layer else model._input_layer.name
+        if declared_by_layer or input_layer is None:
+            name = f"{model.layers[0].name}_input"
+        else:
+            name = input_layer.name
         layers.append(
             {
                 "module": "keras.layers",
@@ -88,7 +100,7 @@ def model_description(model, for_h5=False):
     return {"class_name": "Sequential", "config": {"name": model.name, "layers": layers}}
 
 
-def optimizer_config(keras3_optimizer):
+def optimizer_config(keras3_optimizer: Mapping[str, Any]) -> dict[str, Any]:
     """tf_keras's ``optimizer_config`` entry of a ``training_config``."""
     config = dict(keras3_optimizer["config"])
     for key in _KERAS3_ONLY_OPTIMIZER_KEYS:
@@ -98,7 +110,7 @@ def optimizer_config(keras3_optimizer):
     return {"class_name": f"Custom>{keras3_optimizer['class_name']}", "config": config}
 
 
-def loss_config(loss):
+def loss_config(loss: str | dict[str, Any] | None) -> str | dict[str, Any] | None:
     """The loss as Keras 2 records it: canonical function names ('mse' -> 'mean_squared_error'),
     which Keras 3's reader of Keras 2 files needs (it cannot resolve the short aliases)."""
     if isinstance(loss, str):

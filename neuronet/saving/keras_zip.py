@@ -21,6 +21,8 @@ Then each member is read in chunks into memory, and refused the moment the strea
 than its header declared, or if it yields less. The weights are handed on as ``BytesIO``.
 """
 
+from __future__ import annotations
+
 import collections
 import copy
 import io
@@ -68,13 +70,15 @@ KerasArchive.__doc__ = """The members of a ``.keras`` file: config and metadata 
 (metadata None when absent), weights as a ``BytesIO`` positioned at 0."""
 
 
-def max_weights_bytes(max_params):
+def max_weights_bytes(max_params: int) -> int:
     """The largest ``model.weights.h5`` accepted for models of up to ``max_params`` weights:
     float64 weights with two optimizer slots each, plus 64 MiB of HDF5 structure."""
     return 24 * max_params + 64 * 2**20
 
 
-def read_keras_archive(path, max_weights=None):
+def read_keras_archive(
+    path: str | os.PathLike[str], max_weights: int | None = None
+) -> KerasArchive:
     """Check and read the ``.keras`` archive at ``path`` (see the module docstring).
 
     Args:
@@ -133,7 +137,7 @@ def _check_directory(handle, path):
         )
 
 
-def unsafe_name_reason(name):
+def unsafe_name_reason(name: str) -> str | None:
     """Why ``name`` is not a plain relative member name, or None if it is."""
     if "\x00" in name:
         return "holds a NUL byte"

@@ -2,8 +2,11 @@
 
 import json
 
+import numpy as np
 import pytest
 
+from neuronet.layers import Dense
+from neuronet.models import Sequential, load_model, model_from_json
 from neuronet.saving import keras2_config
 from tests.conftest import KERAS_FIXTURES
 from tests.keras_specs import build_model, load_cases
@@ -66,3 +69,20 @@ def test_keras2_training_config_names_losses_canonically(tmp_path):
     assert training["loss"] == "mean_squared_error" and training["metrics"] == ["mae"]
     assert training["optimizer_config"]["class_name"] == "Custom>SGD"
     assert names == ["iteration:0"]
+
+
+def test_keras2_forms_of_a_model_built_by_fit(tmp_path):
+    # No declared input: the model takes its input shape from the data in fit. tf_keras then
+    # builds an InputLayer named after the first layer, which does not repeat the shape.
+    model = Sequential([Dense(2)])
+    model.compile("sgd", "mse")
+    x = np.ones((4, 3), dtype="float32")
+    model.fit(x, np.zeros((4, 2)), verbose=0)
+    layers = keras2_config.model_description(model)["config"]["layers"]
+    assert layers[0]["class_name"] == "InputLayer"
+    assert layers[0]["config"]["name"] == f"{model.layers[0].name}_input"
+    assert layers[0]["config"]["batch_input_shape"] == [None, 3]
+    assert "batch_input_shape" not in layers[1]["config"]
+    assert model_from_json(model.to_json(dialect="keras2")).input_shape == (None, 3)
+    model.save(tmp_path / "model.h5")
+    np.testing.assert_array_equal(load_model(tmp_path / "model.h5").predict(x), model.predict(x))
