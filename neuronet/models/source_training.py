@@ -356,15 +356,7 @@ def evaluate(
     feed = Feed(model, BatchSource(x, "x", steps=steps))
     x_first, y_first, _ = feed.first()
     model._ensure_ready(x_first, y_first)
-    callback_list = CallbackList(
-        callbacks,
-        add_progbar=verbose != 0,
-        model=model,
-        verbose=verbose,
-        epochs=1,
-        steps=feed.source.steps,
-    )
-    return evaluate_feed(model, feed, callback_list)
+    return evaluate_feed(model, feed, _one_pass_callbacks(model, callbacks, verbose, feed))
 
 
 def evaluate_feed(model: Trainer, feed: Feed, callback_list: CallbackList | None = None) -> dict:
@@ -415,14 +407,7 @@ def predict(
     x_first = feed.first()
     if not model.built:
         model.build((None,) + tuple(x_first.shape[1:]))
-    callback_list = CallbackList(
-        callbacks,
-        add_progbar=verbose != 0,
-        model=model,
-        verbose=verbose,
-        epochs=1,
-        steps=feed.source.steps,
-    )
+    callback_list = _one_pass_callbacks(model, callbacks, verbose, feed)
     callback_list.on_predict_begin()
     outputs = []
     for step, xb in enumerate(feed.batches()):
@@ -435,3 +420,18 @@ def predict(
         raise DataError(f"{feed.where} yielded no batches; there is nothing to predict.")
     result = outputs[0] if len(outputs) == 1 else backend.xp.concatenate(outputs)
     return np.array(backend.to_numpy(result))
+
+
+def _one_pass_callbacks(
+    model: Trainer, callbacks: Sequence[Callback] | None, verbose: int, feed: Feed
+) -> CallbackList:
+    """The callbacks of one pass over ``feed`` (evaluate, predict), with a progress bar
+    unless ``verbose`` is 0."""
+    return CallbackList(
+        callbacks,
+        add_progbar=verbose != 0,
+        model=model,
+        verbose=verbose,
+        epochs=1,
+        steps=feed.source.steps,
+    )

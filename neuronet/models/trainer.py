@@ -127,6 +127,13 @@ class Trainer:
             "weighted_metrics": weighted_metrics,
         }
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A copy (pickle, copy.deepcopy) comes back with its weights unpacked: it plans again
+        # at its first fit, which packs them anew.
+        state = self.__dict__.copy()
+        state.pop("_planned_for", None)
+        return state
+
     def _require_compiled(self, method):
         if not self.compiled:
             raise NotCompiledError(

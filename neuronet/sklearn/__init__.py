@@ -15,9 +15,9 @@ They pass scikit-learn's own estimator checks
   before scikit-learn 1.6): a sample of weight 2 and the same sample twice fall into different
   mini-batches, so the fitted weights agree to about 1e-5 rather than the check's 1e-7.
 
-A pickled (or deep-copied) fitted estimator rebuilds its ``model_`` when loaded, so that
-``partial_fit`` and ``warm_start`` continue from the same weights and optimizer state (see
-``neuronet.sklearn.persistence``).
+A pickled (or deep-copied) fitted estimator goes on with ``partial_fit`` and ``warm_start``
+from the same weights and optimizer state: neuronet's models and optimizers keep training
+after copying.
 
 ``check_array_api_input`` is skipped by scikit-learn unless ``SCIPY_ARRAY_API=1`` was set
 before SciPy was imported; neuronet's tests run it in a subprocess with that setting.

@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from neuronet import backend, optimizers
 from neuronet.callbacks import EarlyStopping
-from neuronet.sklearn import default_model, persistence
+from neuronet.sklearn import default_model
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -284,13 +284,6 @@ class NeuronetEstimator(BaseEstimator):
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")
-
-    # --- pickling -----------------------------------------------------------------------------
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if "model_" in self.__dict__:
-            # A model unpickled as it is predicts, but cannot train on (see persistence).
-            self.model_ = persistence.renew_model(self.model_)
 
 
 def _sample_weight(sample_weight, n_samples):

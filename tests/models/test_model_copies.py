@@ -49,6 +49,9 @@ def test_a_copy_trains_on_exactly_like_the_original(how, optimizer):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
     for a, b in zip(duplicate.optimizer.variables, original.optimizer.variables):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6, atol=1e-7)
+    # The copy packed its weights again (one buffer) at its first fit.
+    pack = duplicate.trainable_weights[0].pack
+    assert pack is not None and pack.covers(duplicate.trainable_weights)
 
 
 def test_the_copy_and_the_original_do_not_share_weights():
