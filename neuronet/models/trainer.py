@@ -30,10 +30,11 @@ from neuronet.callbacks import CallbackList
 from neuronet.errors import DataError, NotCompiledError, check_kwargs
 from neuronet.models import data as data_checks
 from neuronet.models import source_training
+from neuronet.models.array_batches import ArrayBatches
 from neuronet.models.batches import is_batch_source
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from neuronet.callbacks.callback import Callback
     from neuronet.callbacks.history import History
@@ -452,7 +453,7 @@ class Trainer:
             "on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end"
         )
         epoch_hook = callback_list.overrides("on_epoch_begin")
-        batches = _Batches((x, y, weights), batch_size, bool(shuffle))
+        batches = ArrayBatches((x, y, weights), batch_size, bool(shuffle))
         self.stop_training = False
         callback_list.on_train_begin()
         epoch_logs = {}
@@ -678,56 +679,6 @@ class Trainer:
             return result
         values = list(result.values())
         return values[0] if len(values) == 1 else values
-
-
-class _Batches:
-    """The batches of one epoch: slices in order, or a new random order each epoch, gathered
-    into buffers allocated once per ``fit`` (no copy of the dataset per batch)."""
-
-    def __init__(self, arrays: tuple[Any, ...], batch_size: int, shuffle: bool) -> None:
-        self.arrays = arrays
-        self.n = len(arrays[0])
-        self.batch_size = batch_size
-        # One batch holding every sample: its mean gradient does not depend on the order.
-        self.shuffle = shuffle and self.n > batch_size
-        self.buffers: list[Any] | None = None
-        self.slices: list[tuple[int, int, tuple[Any, ...]]] | None = None
-        if self.shuffle:
-            size = batch_size
-            self.buffers = [
-                None if a is None else xp.empty((size,) + a.shape[1:], dtype=a.dtype)
-                for a in arrays
-            ]
-
-    def epoch(self) -> Iterable[tuple[int, int, tuple[Any, ...]]]:
-        """``(step, samples seen after it, (x, y, weights))`` for each batch, in order."""
-        if not self.shuffle:
-            if self.slices is None:  # the same views every epoch: made once
-                n, size = self.n, self.batch_size
-                self.slices = [
-                    (step, min(n, start + size), self._slice(start, min(n, start + size)))
-                    for step, start in enumerate(range(0, n, size))
-                ]
-            return self.slices
-        return self._shuffled()
-
-    def _slice(self, start, stop):
-        return tuple(None if a is None else a[start:stop] for a in self.arrays)
-
-    def _shuffled(self):
-        n, size = self.n, self.batch_size
-        order = xp.asarray(backend.generator().permutation(n))
-        for step, start in enumerate(range(0, n, size)):
-            stop = min(n, start + size)
-            index = order[start:stop]
-            yield (
-                step,
-                stop,
-                tuple(
-                    None if a is None else backend.take_rows(a, index, buffer[: stop - start])
-                    for a, buffer in zip(self.arrays, self.buffers)
-                ),
-            )
 
 
 def _same_objects(a, b):
