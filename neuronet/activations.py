@@ -468,8 +468,17 @@ def softmax(x: Array, axis: int | tuple[int, ...] | None = -1) -> Array:
         axis: the axis (an int, a tuple of ints, or None for all) the entries are mixed over.
     """
     x = _as_float(x)
-    e = xp.exp(x - xp.max(x, axis=axis, keepdims=True))
-    return e / xp.sum(e, axis=axis, keepdims=True)
+    return _softmax_of_shifted(x - xp.max(x, axis=axis, keepdims=True), axis)
+
+
+def _softmax_of_shifted(e, axis):
+    """softmax along ``axis``, given ``e = x - max(x)``, computed over ``e`` itself."""
+    xp.exp(e, out=e)
+    if e.ndim == 2 and axis in (-1, 1):  # the row sums as a product with ones: quicker
+        e /= xp.dot(e, backend.ones(e.shape[1], e.dtype))[:, None]
+    else:
+        e /= xp.sum(e, axis=axis, keepdims=True)
+    return e
 
 
 @_derivative_of(softmax)
@@ -530,12 +539,7 @@ def _sigmoid_in_place(x):
 
 def _softmax_in_place(x):
     x -= x.max(axis=-1, keepdims=True)
-    xp.exp(x, out=x)
-    if x.ndim == 2:  # the row sums as a product with ones: quicker than a sum per row
-        x /= xp.dot(x, backend.ones(x.shape[1], x.dtype))[:, None]
-    else:
-        x /= x.sum(axis=-1, keepdims=True)
-    return x
+    return _softmax_of_shifted(x, -1)
 
 
 _IN_PLACE = {

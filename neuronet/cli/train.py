@@ -18,8 +18,8 @@ import numpy as np
 from neuronet import activations, backend, optimizers
 from neuronet.cli import columns, tables
 from neuronet.cli.files import CommandError, check_target, writing
-from neuronet.layers import Dense, Input
 from neuronet.models import Sequential
+from neuronet.models.mlp import build_mlp
 
 DESCRIPTION = """\
 Train a multilayer perceptron on a CSV file and save it.
@@ -356,18 +356,18 @@ def build_model(
     n_features: int, settings: dict, task: str, classes: list[str] | None
 ) -> Sequential:
     """The compiled MLP: ``n_features`` -> hidden Dense layers -> the task's output layer."""
-    model = Sequential([Input(shape=(n_features,))])
-    for units in settings["hidden"]:
-        model.add(Dense(units, activation=settings["activation"]))
     if task == "regression" or classes is None:
-        model.add(Dense(1))
+        outputs, output_activation = 1, "linear"
         loss, metrics = "mean_squared_error", ["mae"]
     elif len(classes) == 2:
-        model.add(Dense(1, activation="sigmoid"))
+        outputs, output_activation = 1, "sigmoid"
         loss, metrics = "binary_crossentropy", ["accuracy"]
     else:
-        model.add(Dense(len(classes), activation="softmax"))
+        outputs, output_activation = len(classes), "softmax"
         loss, metrics = "sparse_categorical_crossentropy", ["accuracy"]
+    model = build_mlp(
+        n_features, outputs, settings["hidden"], settings["activation"], output_activation
+    )
     model.compile(optimizer=optimizers.get(settings["optimizer"]), loss=loss, metrics=metrics)
     return model
 

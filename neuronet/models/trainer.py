@@ -259,14 +259,7 @@ class Trainer:
     def _pack_weights(self):
         """Keep the trainable weights (and their gradients) in one contiguous buffer each, so
         that an optimizer step is a few vectorised operations over all of them."""
-        trainable = self.trainable_weights
-        previous = getattr(self, "_train_variables", None)
-        if (
-            previous is None
-            or len(previous) != len(trainable)
-            or any(a is not b for a, b in zip(previous, trainable))
-        ):
-            self._train_variables = trainable  # (else the same list: the optimizer knows it)
+        self._train_variables = self.trainable_weights
         variables.pack(self._train_variables)
 
     # --- one step -----------------------------------------------------------------------------

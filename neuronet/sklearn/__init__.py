@@ -30,9 +30,9 @@ except ImportError as error:  # the extra is not installed
         "neuronet.sklearn needs scikit-learn: pip install 'neuronet[sklearn]'"
     ) from error
 
+from neuronet.models.mlp import build_mlp
 from neuronet.sklearn.base import EXPECTED_FAILED_CHECKS
 from neuronet.sklearn.classifier import NeuronetClassifier
-from neuronet.sklearn.default_model import build_mlp
 from neuronet.sklearn.regressor import NeuronetRegressor
 
 __all__ = ["EXPECTED_FAILED_CHECKS", "NeuronetClassifier", "NeuronetRegressor", "build_mlp"]

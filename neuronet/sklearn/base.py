@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from neuronet import backend, optimizers
 from neuronet.callbacks import EarlyStopping
-from neuronet.sklearn import default_model
+from neuronet.models import mlp
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -219,7 +219,7 @@ class NeuronetEstimator(BaseEstimator):
         """The builder's model (or the default MLP), compiled unless it came compiled."""
         n_outputs = self._n_outputs()
         if self.model is None:
-            model = default_model.build_mlp(
+            model = mlp.build_mlp(
                 n_features,
                 n_outputs,
                 self.hidden_layer_sizes,

@@ -1,4 +1,5 @@
-"""The model the estimators build when no ``model`` builder is given: a plain MLP."""
+"""A plain multilayer perceptron: what the scikit-learn estimators build when no ``model``
+builder is given, and what ``neuronet train`` trains."""
 
 from __future__ import annotations
 
